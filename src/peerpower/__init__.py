@@ -1,0 +1,1 @@
+"""Peer Power: software for running peer-to-peer leadership groups."""

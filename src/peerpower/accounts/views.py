@@ -1,0 +1,126 @@
+"""Account pages: accepting an invitation, settings, the calendar feed secret, the MFA gate."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerpower.accounts import actions
+from peerpower.accounts.forms import AcceptInvitationForm, AccountSettingsForm
+from peerpower.accounts.middleware import has_mfa, needs_mfa
+from peerpower.accounts.models import Invitation
+from peerpower.groups.queries import groups_managed_by
+from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
+from peerpower.networks.queries import networks_administered_by
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
+    invitation = actions.invitation_for_token(token)
+    if invitation is None:
+        raise Http404("This invitation link is not valid.")
+    invitee = invitation.user
+    problem = None
+    if invitation.accepted_at is not None:
+        problem = "This invitation has already been accepted."
+    elif not invitation.is_pending:
+        problem = "This invitation has expired. Ask whoever invited you to send a new one."
+    if problem:
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {"invitation": invitation, "problem": problem},
+        )
+
+    needs_password = not invitee.has_usable_password()
+    signed_in_as_other = request.user.is_authenticated and request.user.pk != invitee.pk
+    form = AcceptInvitationForm(request.POST or None, user=invitee) if needs_password else None
+    if request.method == "POST" and not signed_in_as_other:
+        if needs_password:
+            assert form is not None
+            if form.is_valid():
+                invitee.name = form.cleaned_data["name"]
+                invitee.save(update_fields=["name"])
+                try:
+                    actions.invitation_accept(
+                        invitation=invitation, user=invitee, password=form.cleaned_data["password1"]
+                    )
+                except ValidationError as error:
+                    add_action_errors(form, error)
+                else:
+                    login(request, invitee, backend="django.contrib.auth.backends.ModelBackend")
+                    messages.success(request, f"Welcome to {invitation.target_name}.")
+                    return redirect("home")
+        elif request.user.is_authenticated:
+            try:
+                actions.invitation_accept(invitation=invitation, user=invitee)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"You have joined {invitation.target_name}.")
+                return redirect("home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "needs_password": needs_password,
+            "signed_in_as_other": signed_in_as_other,
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+        },
+    )
+
+
+@require_POST
+def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("group", "network"), pk=pk)
+    allowed = (
+        groups_managed_by(request.user).filter(pk=invitation.group_id).exists()
+        if invitation.group_id
+        else networks_administered_by(request.user).filter(pk=invitation.network_id).exists()
+    )
+    if not allowed:
+        raise Http404
+    try:
+        actions.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation to {invitation.user.email} is withdrawn.")
+    if invitation.group_id:
+        return redirect("groups:detail", invitation.group_id)
+    return redirect("networks:detail", invitation.network.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def account_settings(request: AuthenticatedRequest) -> HttpResponse:
+    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("account_settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        actions.calendar_token_rotate(user=request.user)
+        messages.success(request, "Your calendar link is replaced. The old link no longer works.")
+        return redirect("calendar_settings")
+    feed_url = request.build_absolute_uri(
+        reverse("meetings:feed", args=[request.user.calendar_token])
+    )
+    return render(request, "accounts/calendar.html", {"feed_url": feed_url})
+
+
+def mfa_required(request: AuthenticatedRequest) -> HttpResponse:
+    if has_mfa(request.user.pk) or not needs_mfa(request.user.pk):
+        return redirect("home")
+    return render(request, "accounts/mfa_required.html")

@@ -1,0 +1,73 @@
+from typing import Any
+
+from django import forms
+
+from peerpower.groups.models import PeerGroup
+from peerpower.lib.timezones import time_zone_choices
+from peerpower.networks.models import Network, Venue
+
+
+class GroupForm(forms.ModelForm[PeerGroup]):
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
+
+    class Meta:
+        model = PeerGroup
+        fields = (
+            "name",
+            "description",
+            "week_of_month",
+            "weekday",
+            "start_time",
+            "end_time",
+            "series_start",
+            "time_zone",
+            "default_venue",
+            "online_link",
+            "min_size",
+            "max_size",
+        )
+        labels = {
+            "week_of_month": "Week of the month",
+            "weekday": "Day",
+            "start_time": "Starts at",
+            "end_time": "Ends at",
+            "series_start": "First month",
+            "min_size": "Smallest size",
+            "max_size": "Largest size",
+        }
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "series_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        venue_field = self.fields["default_venue"]
+        assert isinstance(venue_field, forms.ModelChoiceField)
+        venue_field.queryset = Venue.objects.filter(network=network)
+        self.fields["online_link"].help_text = "Video-call link, for online or hybrid meetings."
+
+    def _post_clean(self) -> None:
+        # Validation of the whole group (pattern ends after it starts, sizes) is the action's
+        # job, so the same rules hold for the admin, the API and this form.
+        pass
+
+
+class GroupCreateForm(GroupForm):
+    chair_email = forms.EmailField(label="Chair's email address")
+    chair_name = forms.CharField(label="Chair's name", max_length=150, required=False)
+
+    def __init__(self, *args: Any, networks: list[Network], **kwargs: Any) -> None:
+        super().__init__(*args, network=networks[0], **kwargs)
+        if len(networks) > 1:
+            self.fields["network"] = forms.ModelChoiceField(
+                queryset=Network.objects.filter(pk__in=[n.pk for n in networks])
+            )
+
+
+class MembershipStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("active", "active"), ("paused", "paused"), ("left", "left")]
+    )

@@ -1,0 +1,168 @@
+"""Peer groups, their monthly meeting pattern, and who belongs to them."""
+
+import calendar
+from datetime import date
+from typing import ClassVar
+
+from dateutil.relativedelta import relativedelta, weekday
+from django.conf import settings
+from django.db import models
+
+from peerpower.lib.timezones import validate_time_zone
+
+CONFIDENTIALITY_PLEDGE = (
+    "What is said in this group stays in this group. I will not repeat, record or share what "
+    "another member brings, in the room or online, nor say who said it. I will bring my own "
+    "experience, not advice, and I will tell the chair if I have a conflict of interest."
+)
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, "1st"
+    SECOND = 2, "2nd"
+    THIRD = 3, "3rd"
+    FOURTH = 4, "4th"
+    LAST = -1, "last"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class PeerGroup(models.Model):
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    min_size = models.PositiveSmallIntegerField(default=8)
+    max_size = models.PositiveSmallIntegerField(default=16)
+    default_venue = models.ForeignKey(
+        "networks.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    online_link = models.URLField(
+        blank=True, help_text="Video-call link, for online or hybrid meetings."
+    )
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    # The meeting pattern, e.g. "2nd Tuesday, monthly, 09:30–13:30" in the group's time zone.
+    week_of_month = models.SmallIntegerField(
+        choices=WeekOfMonth.choices, default=WeekOfMonth.SECOND
+    )
+    weekday = models.SmallIntegerField(choices=Weekday.choices, default=Weekday.TUESDAY)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    series_start = models.DateField(help_text="The first month the group meets.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["network", "name"], name="group_name_unique_in_network"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_size__gte=2), name="group_min_size_at_least_2"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_size__gte=models.F("min_size")),
+                name="group_max_size_not_below_min",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="group_pattern_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(week_of_month__in=[1, 2, 3, 4, -1]),
+                name="group_week_of_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="group_weekday_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def pattern_display(self) -> str:
+        week = WeekOfMonth(self.week_of_month).label
+        day = Weekday(self.weekday).label
+        return f"{week} {day}, monthly, {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        return end - start
+
+    def meeting_day_in(self, month: date) -> date:
+        """The pattern's day in the month that contains `month`."""
+        first = month.replace(day=1)
+        if self.week_of_month == WeekOfMonth.LAST:
+            last_day = calendar.monthrange(first.year, first.month)[1]
+            return first + relativedelta(day=last_day, weekday=weekday(self.weekday, -1))
+        return first + relativedelta(weekday=weekday(self.weekday, self.week_of_month))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "chair"
+        MEMBER = "member", "member"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "invited"
+        ACTIVE = "active", "active"
+        PAUSED = "paused", "paused"
+        LEFT = "left", "left"
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    pledge_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_once_per_group"),
+            # One chair at a time; a chair who has left no longer counts.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(role="chair", status__in=["invited", "active", "paused"]),
+                name="membership_one_chair_per_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(joined_on__isnull=True)
+                | models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(joined_on__isnull=False),
+                name="membership_active_has_joined_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role}, {self.status})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.PAUSED)

@@ -1,0 +1,212 @@
+"""Group pages: the list, a group's page (series, next meeting, members and attendance), set-up."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerpower.accounts.actions import invitation_create
+from peerpower.accounts.forms import InviteForm
+from peerpower.accounts.models import Invitation
+from peerpower.groups import actions
+from peerpower.groups.forms import GroupCreateForm, GroupForm, MembershipStatusForm
+from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
+from peerpower.groups.queries import (
+    current_memberships,
+    groups_managed_by,
+    groups_visible_to,
+    groups_with_counts,
+    membership_of,
+    pending_memberships,
+)
+from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.meetings.models import Meeting
+from peerpower.meetings.queries import attendance_records, upcoming, with_agenda
+from peerpower.networks.queries import networks_administered_by
+
+
+def get_group_for_user(request: AuthenticatedRequest, pk: int) -> PeerGroup:
+    """The group if the person may see it; 404 otherwise, so its existence stays private."""
+    return get_object_or_404(
+        groups_visible_to(request.user).select_related("network", "default_venue"), pk=pk
+    )
+
+
+def get_group_for_manager(request: AuthenticatedRequest, pk: int) -> PeerGroup:
+    group = get_group_for_user(request, pk)
+    if not groups_managed_by(request.user).filter(pk=group.pk).exists():
+        raise Http404
+    return group
+
+
+def group_list(request: AuthenticatedRequest) -> HttpResponse:
+    groups = groups_with_counts(groups_visible_to(request.user)).order_by("network__name", "name")
+    can_create = networks_administered_by(request.user).exists()
+    return render(request, "groups/group_list.html", {"groups": groups, "can_create": can_create})
+
+
+@require_http_methods(["GET", "POST"])
+def group_create(request: AuthenticatedRequest) -> HttpResponse:
+    networks = list(networks_administered_by(request.user))
+    if not networks:
+        raise Http404
+    today = timezone.localdate()
+    initial = {
+        "series_start": today.replace(day=1),
+        "start_time": "09:30",
+        "end_time": "13:30",
+        "time_zone": networks[0].time_zone,
+    }
+    form = GroupCreateForm(request.POST or None, networks=networks, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = dict(form.cleaned_data)
+        network = data.pop("network", networks[0])
+        try:
+            group = actions.group_create(network=network, by=request.user, **data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{group.name} is set up: a year of meetings is in place and the chair is invited.",
+            )
+            return redirect("groups:detail", group.pk)
+    return render(request, "groups/group_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_manager(request, pk)
+    form = GroupForm(request.POST or None, instance=group, network=group.network)
+    if request.method == "POST" and form.is_valid():
+        fresh = PeerGroup.objects.get(pk=group.pk)  # the form wrote its values onto `group`
+        try:
+            actions.group_update(group=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, "Saved. Future meetings follow the pattern, except those changed by hand."
+            )
+            return redirect("groups:detail", group.pk)
+    return render(
+        request, "groups/group_form.html", {"form": form, "group": group, "creating": False}
+    )
+
+
+def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk)
+    now = timezone.now()
+    can_manage = groups_managed_by(request.user).filter(pk=group.pk).exists()
+    meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
+    future = [m for m in meetings if m.ends_at > now]
+    next_meeting = (
+        with_agenda(
+            upcoming(Meeting.objects.filter(group=group, status=Meeting.Status.SCHEDULED), now)
+        )
+        .select_related("venue")
+        .first()
+    )
+    members = list(current_memberships(group))
+    records = attendance_records(group)
+    for membership in members:
+        membership.record = records.get(
+            membership.user_id, {"present": 0, "absent": 0, "excused": 0}
+        )  # type: ignore[attr-defined]
+    pending = list(pending_memberships(group)) if can_manage else []
+    invitations = {
+        inv.user_id: inv
+        for inv in Invitation.objects.filter(
+            group=group, accepted_at=None, user_id__in=[m.user_id for m in pending]
+        )
+    }
+    for membership in pending:
+        membership.invitation = invitations.get(membership.user_id)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "can_manage": can_manage,
+            "membership": membership_of(request.user, group),
+            "pledge": CONFIDENTIALITY_PLEDGE,
+            "next_meeting": next_meeting,
+            "future_meetings": future,
+            "past_meetings": [m for m in meetings if m.ends_at <= now][-12:][::-1],
+            "members": members,
+            "member_count": sum(1 for m in members if m.role == Membership.Role.MEMBER),
+            "pending": pending,
+            "held_in_window": sum(
+                1
+                for m in meetings
+                if not m.is_cancelled and now - timedelta(days=365) <= m.starts_at <= now
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_manager(request, pk)
+    form = InviteForm(request.POST or None, roles=[Invitation.Role.MEMBER])
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(
+                network=group.network,
+                group=group,
+                role=form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("groups:detail", group.pk)
+    return render(request, "groups/group_invite.html", {"group": group, "form": form})
+
+
+@require_POST
+def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk)
+    membership = membership_of(request.user, group)
+    if membership is None:
+        raise Http404
+    try:
+        actions.pledge_accept(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Thank you. You have accepted the group's confidentiality pledge."
+        )
+    return redirect("groups:detail", group.pk)
+
+
+@require_POST
+def membership_status(request: AuthenticatedRequest, pk: int, membership_id: int) -> HttpResponse:
+    group = get_group_for_manager(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, group=group
+    )
+    form = MembershipStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose active, paused or left.")
+    else:
+        try:
+            actions.membership_set_status(
+                membership=membership, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{membership.user.display_name} is now {membership.get_status_display()}."
+            )
+    return redirect("groups:detail", group.pk)

@@ -1,0 +1,72 @@
+"""Meetings as calendar events: the same text for the feed and for emailed invitations.
+
+Only logistics go into a calendar (time, place, agenda headings, a link). Calendars are
+synced to phones and shared with assistants, so nothing said in a group may ever be put here.
+"""
+
+from collections.abc import Iterable, Sequence
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+
+from peerpower.lib.ics import CalendarEvent, build_calendar
+from peerpower.meetings.models import Meeting, timed_agenda
+
+
+def meeting_location(meeting: Meeting) -> str:
+    parts = []
+    if meeting.venue:
+        parts.append(f"{meeting.venue.name}, {' '.join(meeting.venue.address.split())}")
+    if meeting.online_link:
+        parts.append(meeting.online_link)
+    return " / ".join(parts)
+
+
+def meeting_description(meeting: Meeting) -> str:
+    zone = ZoneInfo(meeting.group.time_zone)
+    lines = [f"{meeting.group.name}: monthly meeting."]
+    if meeting.is_cancelled:
+        lines.append("This meeting is cancelled.")
+    else:
+        items = list(meeting.agenda_items.all())
+        if items:
+            lines.append("")
+            lines.append("Agenda:")
+            for segment in timed_agenda(meeting, items):
+                lines.append(f"{segment.starts_at.astimezone(zone):%H:%M} {segment.item.title}")
+    if meeting.venue and meeting.venue.access_notes:
+        lines += ["", f"Getting in: {meeting.venue.access_notes}"]
+    lines += [
+        "",
+        f"Details and RSVP: {settings.SITE_URL}{reverse('meetings:detail', args=[meeting.pk])}",
+    ]
+    return "\n".join(lines)
+
+
+def meeting_event(meeting: Meeting, *, attendee_emails: Sequence[str] = ()) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"{meeting.uid}@peerpower",
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        time_zone=meeting.group.time_zone,
+        summary=meeting.title,
+        description=meeting_description(meeting),
+        location=meeting_location(meeting),
+        url=f"{settings.SITE_URL}{reverse('meetings:detail', args=[meeting.pk])}",
+        cancelled=meeting.is_cancelled,
+        organizer_email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        attendee_emails=attendee_emails,
+    )
+
+
+def invitation_ics(meeting: Meeting, attendee_email: str) -> bytes:
+    """An iTIP message for one person: REQUEST for a new or changed meeting, CANCEL otherwise."""
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    return build_calendar([meeting_event(meeting, attendee_emails=[attendee_email])], method=method)
+
+
+def feed_ics(meetings: Iterable[Meeting], name: str) -> bytes:
+    return build_calendar([meeting_event(m) for m in meetings], name=name)

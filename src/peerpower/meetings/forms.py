@@ -1,0 +1,130 @@
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from peerpower.meetings.actions import AgendaSegment
+from peerpower.meetings.models import Meeting, Participation
+from peerpower.networks.models import AgendaSegmentKind, Venue
+
+
+class MeetingMoveForm(forms.Form):
+    """Date and times are in the group's time zone, as the group agrees them."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(
+        label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.none(), required=False, empty_label="No venue (online only)"
+    )
+    online_link = forms.URLField(required=False, label="Online link")
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        self.zone = ZoneInfo(meeting.group.time_zone)
+        starts, ends = (
+            meeting.starts_at.astimezone(self.zone),
+            meeting.ends_at.astimezone(self.zone),
+        )
+        kwargs.setdefault(
+            "initial",
+            {
+                "date": starts.date(),
+                "start_time": starts.time(),
+                "end_time": ends.time(),
+                "venue": meeting.venue_id,
+                "online_link": meeting.online_link,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        venue_field = self.fields["venue"]
+        assert isinstance(venue_field, forms.ModelChoiceField)
+        venue_field.queryset = Venue.objects.filter(network_id=meeting.group.network_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", f"The meeting must end after it starts ({start:%H:%M}).")
+        return data
+
+    def times(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["date"]
+        return (
+            datetime.combine(day, self.cleaned_data["start_time"], tzinfo=self.zone),
+            datetime.combine(day, self.cleaned_data["end_time"], tzinfo=self.zone),
+        )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        label="Reason members will see",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the venue is closed"}),
+    )
+
+
+class AgendaSegmentForm(forms.Form):
+    title = forms.CharField(max_length=80)
+    kind = forms.ChoiceField(choices=AgendaSegmentKind.choices)
+    minutes = forms.IntegerField(min_value=1, max_value=480)
+
+
+class BaseAgendaFormSet(forms.BaseFormSet[AgendaSegmentForm]):
+    def segments(self) -> list[AgendaSegment]:
+        rows = [
+            f for f in self.ordered_forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        return [
+            AgendaSegment(
+                title=f.cleaned_data["title"],
+                kind=f.cleaned_data["kind"],
+                minutes=f.cleaned_data["minutes"],
+            )
+            for f in rows
+        ]
+
+
+AgendaFormSet = forms.formset_factory(
+    AgendaSegmentForm,
+    formset=BaseAgendaFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+class RsvpForm(forms.Form):
+    rsvp = forms.ChoiceField(
+        choices=[
+            (Participation.Rsvp.ATTENDING, "I'll be there"),
+            (Participation.Rsvp.APOLOGIES, "Send apologies"),
+        ],
+        widget=forms.RadioSelect,
+        label="Your reply",
+    )
+    reason = forms.CharField(max_length=200, required=False, label="Reason for apologies")
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        choices = [(v, label.capitalize()) for v, label in Participation.Attendance.choices if v]
+        for person in people:
+            self.fields[f"user_{person.user_id}"] = forms.ChoiceField(
+                label=person.user.display_name, choices=[("", "—"), *choices], required=False
+            )
+
+    def marks(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("user_")): value
+            for name, value in self.cleaned_data.items()
+            if value
+        }

@@ -1,0 +1,166 @@
+"""The monthly meetings of a group: the series, each meeting's agenda, RSVPs and attendance."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from peerpower.networks.models import AgendaSegmentKind
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "scheduled"
+        CANCELLED = "cancelled", "cancelled"
+
+    group = models.ForeignKey("groups.PeerGroup", on_delete=models.CASCADE, related_name="meetings")
+    # The month of the series this meeting stands for (always the 1st). Regeneration matches
+    # meetings to the pattern by this key, so a moved meeting keeps its place in the series.
+    slot = models.DateField()
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.ForeignKey(
+        "networks.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    online_link = models.URLField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    # Set once a person changes the meeting by hand; regeneration then leaves it alone.
+    changed_by_hand = models.BooleanField(default=False)
+    # RFC 5545 SEQUENCE: rises with every change sent to calendars.
+    sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["starts_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["group", "slot"], name="meeting_one_per_slot"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["starts_at"], name="meeting_starts_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.group} — {self.slot:%B %Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def title(self) -> str:
+        return f"{self.group.name} — monthly meeting"
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    item: "AgendaItem"
+    starts_at: datetime
+    ends_at: datetime
+    overruns: bool
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=80)
+    kind = models.CharField(
+        max_length=16, choices=AgendaSegmentKind.choices, default=AgendaSegmentKind.OTHER
+    )
+    minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering: ClassVar = ["position"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=480),
+                name="agenda_item_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.minutes} min)"
+
+
+def timed_agenda(meeting: Meeting, items: list[AgendaItem]) -> list[TimedSegment]:
+    """Each segment with its computed start and end; `overruns` marks those past the meeting's end."""
+    segments = []
+    at = meeting.starts_at
+    for item in items:
+        end = at + timedelta(minutes=item.minutes)
+        segments.append(
+            TimedSegment(item=item, starts_at=at, ends_at=end, overruns=end > meeting.ends_at)
+        )
+        at = end
+    return segments
+
+
+class Participation(models.Model):
+    """One person's answer to a meeting (their RSVP) and, afterwards, the chair's record of attendance."""
+
+    class Rsvp(models.TextChoices):
+        NONE = "", "no reply yet"
+        ATTENDING = "attending", "attending"
+        APOLOGIES = "apologies", "apologies"
+
+    class Attendance(models.TextChoices):
+        UNRECORDED = "", "not recorded"
+        PRESENT = "present", "present"
+        ABSENT = "absent", "absent"
+        EXCUSED = "excused", "excused"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    rsvp = models.CharField(max_length=10, choices=Rsvp.choices, blank=True, default=Rsvp.NONE)
+    apology_reason = models.CharField(max_length=200, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attendance = models.CharField(
+        max_length=8, choices=Attendance.choices, blank=True, default=Attendance.UNRECORDED
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="participation_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rsvp="apologies") | ~models.Q(apology_reason=""),
+                name="participation_apologies_have_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}: {self.rsvp or 'no reply'}"
+
+
+class ReminderSent(models.Model):
+    """A reminder already emailed; the unique row makes sending idempotent across workers."""
+
+    class Kind(models.TextChoices):
+        WEEK = "week", "a week before"
+        DAY = "day", "the day before"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["meeting", "user", "kind"], name="reminder_once"),
+        ]

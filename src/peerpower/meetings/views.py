@@ -1,0 +1,240 @@
+"""Meeting pages: one meeting with its agenda and replies; changing it; RSVP; attendance; calendars."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerpower.accounts.models import User
+from peerpower.groups.models import Membership
+from peerpower.groups.queries import current_memberships, groups_managed_by, membership_of
+from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
+from peerpower.meetings import actions
+from peerpower.meetings.calendar import feed_ics, invitation_ics
+from peerpower.meetings.forms import (
+    AgendaFormSet,
+    AttendanceForm,
+    MeetingCancelForm,
+    MeetingMoveForm,
+    RsvpForm,
+)
+from peerpower.meetings.models import Meeting, Participation, timed_agenda
+from peerpower.meetings.queries import meetings_for, meetings_visible_to, with_agenda
+
+
+def get_meeting_for_user(request: AuthenticatedRequest, pk: int) -> Meeting:
+    return get_object_or_404(with_agenda(meetings_visible_to(request.user)), pk=pk)
+
+
+def get_meeting_for_manager(request: AuthenticatedRequest, pk: int) -> Meeting:
+    meeting = get_meeting_for_user(request, pk)
+    if not groups_managed_by(request.user).filter(pk=meeting.group_id).exists():
+        raise Http404
+    return meeting
+
+
+def _rsvp_context(
+    request: AuthenticatedRequest, meeting: Meeting, form: RsvpForm | None = None
+) -> dict[str, object]:
+    membership = membership_of(request.user, meeting.group)
+    can_rsvp = membership is not None and membership.status == Membership.Status.ACTIVE
+    mine = (
+        Participation.objects.filter(meeting=meeting, user=request.user).first()
+        if can_rsvp
+        else None
+    )
+    open_for_replies = can_rsvp and not meeting.is_cancelled and meeting.starts_at > timezone.now()
+    if form is None and open_for_replies:
+        initial = {"rsvp": mine.rsvp, "reason": mine.apology_reason} if mine and mine.rsvp else {}
+        form = RsvpForm(initial=initial)
+    return {
+        "meeting": meeting,
+        "can_rsvp": can_rsvp,
+        "mine": mine,
+        "rsvp_form": form,
+        "open_for_replies": open_for_replies,
+    }
+
+
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk)
+    can_manage = groups_managed_by(request.user).filter(pk=meeting.group_id).exists()
+    segments = timed_agenda(meeting, list(meeting.agenda_items.all()))
+    replies = {p.user_id: p for p in Participation.objects.filter(meeting=meeting)}
+    people = []
+    for membership in current_memberships(meeting.group):
+        people.append({"membership": membership, "reply": replies.get(membership.user_id)})
+    counts = {
+        "attending": sum(1 for p in replies.values() if p.rsvp == Participation.Rsvp.ATTENDING),
+        "apologies": sum(1 for p in replies.values() if p.rsvp == Participation.Rsvp.APOLOGIES),
+    }
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            **_rsvp_context(request, meeting),
+            "can_manage": can_manage,
+            "segments": segments,
+            "overruns": bool(segments) and segments[-1].ends_at > meeting.ends_at,
+            "people": people,
+            "counts": counts,
+            "show_group_zone": meeting.group.time_zone != request.user.time_zone,
+            "has_started": meeting.starts_at <= timezone.now(),
+        },
+    )
+
+
+@require_POST
+def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk)
+    membership = membership_of(request.user, meeting.group)
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        raise Http404
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.rsvp_set(
+                meeting=meeting,
+                user=request.user,
+                rsvp=form.cleaned_data["rsvp"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Thank you — your reply is saved.")
+                return redirect("meetings:detail", meeting.pk)
+            form = None  # re-render the fresh state
+    context = {**_rsvp_context(request, meeting, form), "saved": form is None}
+    if request.htmx:
+        return render(request, "meetings/meeting_detail.html#rsvp", context)
+    return render(request, "meetings/rsvp_page.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_manager(request, pk)
+    form = MeetingMoveForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            actions.meeting_move(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=form.cleaned_data["venue"],
+                online_link=form.cleaned_data["online_link"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, "The meeting is changed and members have been sent an updated invitation."
+            )
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_move.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_manager(request, pk)
+    form = MeetingCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.meeting_cancel(
+                meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The meeting is cancelled and members have been told. You can reinstate it from this page.",
+            )
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
+
+
+@require_POST
+def meeting_reinstate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_manager(request, pk)
+    try:
+        actions.meeting_reinstate(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "The meeting is on again and members have been sent the invitation."
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_manager(request, pk)
+    initial = [
+        {"title": item.title, "kind": item.kind, "minutes": item.minutes, "ORDER": i + 1}
+        for i, item in enumerate(meeting.agenda_items.all())
+    ]
+    formset = AgendaFormSet(request.POST or None, initial=initial, prefix="agenda")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            actions.agenda_replace(meeting=meeting, segments=formset.segments(), by=request.user)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)  # shown above the table
+        else:
+            messages.success(request, "The agenda is saved.")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/agenda_edit.html", {"meeting": meeting, "formset": formset})
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_manager(request, pk)
+    people = list(current_memberships(meeting.group))
+    recorded = dict(
+        Participation.objects.filter(meeting=meeting).values_list("user_id", "attendance")
+    )
+    initial = {f"user_{m.user_id}": recorded.get(m.user_id, "") for m in people}
+    form = AttendanceForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.attendance_record(meeting=meeting, marks=form.marks(), by=request.user)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Attendance is saved.")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+def meeting_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk)
+    return _calendar_response(
+        invitation_ics(meeting, request.user.email), f"meeting-{meeting.starts_at:%Y-%m-%d}.ics"
+    )
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
+    """The person's own meetings, for a calendar program to subscribe to; the token is the key."""
+    user = get_object_or_404(User, calendar_token=token, is_active=True)
+    since = timezone.now() - timedelta(days=365)
+    meetings = with_agenda(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
+    return _calendar_response(feed_ics(meetings, name="Peer Power meetings"), "peerpower.ics")

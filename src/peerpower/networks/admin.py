@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from peerpower.networks.models import (
+    AgendaTemplateItem,
+    Network,
+    NetworkRole,
+    Organisation,
+    Partner,
+    Venue,
+)
+
+
+class AgendaTemplateInline(admin.TabularInline[AgendaTemplateItem, Network]):
+    model = AgendaTemplateItem
+    extra = 0
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin[Network]):
+    list_display = ("name", "slug", "time_zone")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (AgendaTemplateInline,)
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin[Partner]):
+    list_display = ("name", "network")
+    list_filter = ("network",)
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin[Venue]):
+    list_display = ("name", "partner", "network")
+    list_filter = ("network",)
+    list_select_related = ("partner", "network")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ("name", "registered_number", "sector", "size_band", "region", "network")
+    list_filter = ("network", "sector", "size_band", "region")
+    search_fields = ("name", "registered_number")
+
+
+@admin.register(NetworkRole)
+class NetworkRoleAdmin(admin.ModelAdmin[NetworkRole]):
+    list_display = ("user", "role", "network")
+    list_filter = ("role", "network")
+    list_select_related = ("user", "network")
+    raw_id_fields = ("user",)

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from peerpower import views
+from peerpower.accounts import views as account_views
+from peerpower.groups import views as group_views
+from peerpower.meetings import views as meeting_views
+from peerpower.networks import views as network_views
+
+groups_patterns = (
+    [
+        path("", group_views.group_list, name="list"),
+        path("new/", group_views.group_create, name="create"),
+        path("<int:pk>/", group_views.group_detail, name="detail"),
+        path("<int:pk>/edit/", group_views.group_edit, name="edit"),
+        path("<int:pk>/invite/", group_views.group_invite, name="invite"),
+        path("<int:pk>/pledge/", group_views.pledge_accept, name="pledge"),
+        path(
+            "<int:pk>/members/<int:membership_id>/status/",
+            group_views.membership_status,
+            name="membership_status",
+        ),
+    ],
+    "groups",
+)
+
+meetings_patterns = (
+    [
+        path("meetings/<int:pk>/", meeting_views.meeting_detail, name="detail"),
+        path("meetings/<int:pk>/rsvp/", meeting_views.rsvp, name="rsvp"),
+        path("meetings/<int:pk>/move/", meeting_views.meeting_move, name="move"),
+        path("meetings/<int:pk>/cancel/", meeting_views.meeting_cancel, name="cancel"),
+        path("meetings/<int:pk>/reinstate/", meeting_views.meeting_reinstate, name="reinstate"),
+        path("meetings/<int:pk>/agenda/", meeting_views.agenda_edit, name="agenda"),
+        path("meetings/<int:pk>/attendance/", meeting_views.attendance, name="attendance"),
+        path("meetings/<int:pk>/calendar.ics", meeting_views.meeting_ics, name="ics"),
+        path("calendar/<str:token>.ics", meeting_views.calendar_feed, name="feed"),
+    ],
+    "meetings",
+)
+
+networks_patterns = (
+    [path("<slug:slug>/", network_views.network_detail, name="detail")],
+    "networks",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("groups/", include(groups_patterns)),
+    path("", include(meetings_patterns)),
+    path("network/", include(networks_patterns)),
+    path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<int:pk>/withdraw/", account_views.invitation_revoke, name="invitation_revoke"
+    ),
+    path("settings/", account_views.account_settings, name="account_settings"),
+    path("settings/calendar/", account_views.calendar_settings, name="calendar_settings"),
+    path("accounts/mfa-required/", account_views.mfa_required, name="mfa_required"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,82 @@
+"""Shared role fixtures: one network with a group, and a person in each role around it."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from peerpower.accounts.models import User
+from peerpower.groups.models import PeerGroup
+from peerpower.meetings.models import Meeting
+from peerpower.networks.models import Network, NetworkRole
+from tests import factories
+
+
+@dataclass
+class World:
+    network: Network
+    group: PeerGroup
+    other_group: PeerGroup
+    admin: User
+    chair: User
+    member: User
+    other_member: User
+    former_member: User
+    coach: User
+    speaker: User
+    outsider: User
+
+    def next_meeting(self) -> Meeting:
+        from django.utils import timezone
+
+        return (
+            Meeting.objects.filter(group=self.group, starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )  # type: ignore[return-value]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    network = factories.make_network("Northbridge")
+    venue = factories.make_venue(network, "The Common Room")
+    group = factories.make_group(network, "Tuesday Leaders", venue=venue)
+    other_group = factories.make_group(network, "Thursday Circle", weekday=3, venue=venue)
+    admin = factories.make_admin(network, "Alex Admin")
+    chair = factories.add_member(
+        group, factories.make_user("Helen Chair", mfa=True), role="chair"
+    ).user
+    member = factories.add_member(group, factories.make_user("Maya Member")).user
+    other_member = factories.add_member(other_group, factories.make_user("Olu Other")).user
+    former_member = factories.add_member(
+        group, factories.make_user("Fran Former"), status="left"
+    ).user
+    coach = factories.make_user("Cora Coach")
+    NetworkRole.objects.create(network=network, user=coach, role=NetworkRole.Role.COACH)
+    speaker = factories.make_user("Sid Speaker")
+    NetworkRole.objects.create(network=network, user=speaker, role=NetworkRole.Role.SPEAKER)
+    outsider = factories.make_user("Out Sider")
+    return World(
+        network,
+        group,
+        other_group,
+        admin,
+        chair,
+        member,
+        other_member,
+        former_member,
+        coach,
+        speaker,
+        outsider,
+    )
+
+
+@pytest.fixture
+def client_for(db: None):  # type: ignore[no-untyped-def]
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

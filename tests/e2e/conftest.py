@@ -1,0 +1,101 @@
+"""Browser-test fixtures: Playwright's sync API driving Debian's Chromium.
+
+Every test under tests/e2e/ is marked ``e2e`` automatically; ``make test-e2e`` runs them and
+the other test targets exclude them. Use pytest-django's ``live_server`` for the app's URL
+and ``tests.e2e.axe.assert_no_axe_violations(page)`` for accessibility.
+
+Fixtures: ``browser`` (session), ``context`` and ``page`` (a new context per test), and
+``new_context(**kwargs)`` for tests that need several users signed in at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+# Playwright's sync API runs an asyncio event loop in the test thread, so Django's
+# "async unsafe" guard would refuse the ORM calls that the tests and live_server make.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PEERPOWER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Docker-style machines give /dev/shm only 64 MB, which crashes Chromium's renderer.
+    "--disable-dev-shm-usage",
+]
+# Milliseconds; a real browser on a 2-core machine under a full test run can be slow.
+DEFAULT_TIMEOUT_MS = 15_000
+
+E2E_DIR = Path(__file__).parent
+
+
+# tryfirst: the marker must be on the items before pytest's own `-m` deselection runs.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium` "
+            "(or `make test-e2e`, which installs it when run as root)."
+        )
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Factory for extra browser contexts (one per user in a multi-user test).
+
+    Keyword arguments go to ``Browser.new_context`` (e.g. ``locale``, ``timezone_id``,
+    ``viewport``); every context made is closed after the test.
+    """
+    made: list[BrowserContext] = []
+
+    def make(**kwargs: Any) -> BrowserContext:
+        kwargs.setdefault("locale", "en-GB")
+        kwargs.setdefault("timezone_id", "Europe/London")
+        ctx = browser.new_context(**kwargs)
+        ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """A fresh browser context (own cookies and storage) for each test."""
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
