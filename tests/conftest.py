@@ -56,6 +56,7 @@ def world(db: None) -> World:
     speaker = factories.make_user("Sid Speaker")
     NetworkRole.objects.create(network=network, user=speaker, role=NetworkRole.Role.SPEAKER)
     outsider = factories.make_user("Out Sider")
+    factories.make_past_meeting(group)
     return World(
         network,
         group,

@@ -1,6 +1,6 @@
 """Builders for test data: real rows through the real actions where an action exists."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from itertools import count
 
 from allauth.account.models import EmailAddress
@@ -9,7 +9,10 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
+from django.utils import timezone
+
 from peerpower.meetings.actions import series_generate
+from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole, Venue
 
 _seq = count(1)
@@ -93,3 +96,17 @@ def add_member(
         joined_on=date(2020, 1, 1) if status in ("active", "paused", "left") else None,
         left_on=date(2021, 1, 1) if status == "left" else None,
     )
+
+
+def make_past_meeting(group: PeerGroup, months_ago: int = 1) -> Meeting:
+    """A meeting already held (the series generator only makes future ones)."""
+    start = timezone.now().replace(microsecond=0) - timedelta(days=35 * months_ago)
+    meeting = Meeting.objects.create(
+        group=group,
+        slot=(start.date() - timedelta(days=start.day - 1)),
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        venue=group.default_venue,
+    )
+    meeting.agenda_items.create(position=0, title="Issues session", kind="issues", minutes=240)
+    return meeting

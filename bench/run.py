@@ -1,0 +1,472 @@
+"""Page latency benchmark for Peer Power: the member's main pages against a bare Django view.
+
+`make bench` runs this as `.venv/bin/python bench/run.py`. It builds a throwaway data directory
+with the demo network, starts gunicorn on a free loopback port, drives each page with a fixed
+number of requests from concurrent clients, and prints p50/p95 latency as ratios to the bare
+view measured in the same run, plus each page's SQL query count. bench/README.md explains how to
+read the table. `--help` lists the knobs; nothing here is part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+HOST = "127.0.0.1"
+# Settings that would point the app at something other than the throwaway directory, or change
+# how it runs; the benchmark always measures the default one-machine set-up (SQLite, DB cache).
+SCRUBBED_ENV = (
+    "DJANGO_DEBUG",
+    "DJANGO_ENV",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SQLITE_PATH",
+    "STATIC_ROOT",
+    "HUEY_IMMEDIATE",
+    "EMAIL_HOST",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+class BenchError(Exception):
+    """Something that makes the numbers meaningless: stop and say what."""
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env["PEERPOWER_VAR_DIR"] = str(var_dir)
+    env["DJANGO_SETTINGS_MODULE"] = "peerpower.settings"
+    env["LOG_LEVEL"] = "WARNING"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_step(args: list[str], env: dict[str, str], what: str) -> str:
+    """Run one set-up command; on failure show its output and stop."""
+    started = time.perf_counter()
+    result = subprocess.run(  # noqa: S603 - fixed argv built here from sys.executable; no shell
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    if result.returncode != 0:
+        raise BenchError(
+            f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
+    print(f"  {what:<28} {time.perf_counter() - started:5.1f} s", flush=True)
+    return result.stdout
+
+
+def prepare_data(env: dict[str, str]) -> dict[str, object]:
+    manage = [sys.executable, "manage.py"]
+    run_step([*manage, "migrate", "--noinput"], env, "migrate")
+    run_step([*manage, "createcachetable"], env, "createcachetable")
+    run_step([*manage, "collectstatic", "--noinput"], env, "collectstatic")
+    run_step([*manage, "load_demo"], env, "load_demo")
+    out = run_step([sys.executable, str(BENCH_DIR / "probe.py")], env, "session + query counts")
+    lines = out.strip().splitlines()
+    if not lines:
+        raise BenchError("bench/probe.py printed nothing")
+    info: dict[str, object] = json.loads(lines[-1])
+    return info
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, log_path: Path
+) -> subprocess.Popen[bytes]:
+    log = log_path.open("wb")
+    try:
+        return subprocess.Popen(  # noqa: S603 - fixed argv (the venv's gunicorn); no shell
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "peerpower.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        log.close()  # the child has its own copy of the descriptor
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last_error = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"gunicorn exited with {proc.returncode}:\n{tail(log_path)}")
+        conn = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            body = response.read()
+            if response.status == 200 and body == b"ok":
+                return
+            last_error = f"HTTP {response.status}"
+        except OSError as error:
+            last_error = str(error)
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    raise BenchError(
+        f"/healthz did not answer within {timeout:.0f} s ({last_error}):\n{tail(log_path)}"
+    )
+
+
+def stop_gunicorn(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()  # SIGTERM: gunicorn's graceful stop of the master and its workers
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# --------------------------------------------------------------------------- load
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    with_session: bool
+    # Byte strings every response body must contain: proof that this is the real page and not
+    # a login form, an MFA prompt or an error page that happens to answer 200.
+    markers: list[bytes]
+    queries: int | None = None
+
+
+@dataclass
+class Result:
+    target: Target
+    latencies: list[float] = field(default_factory=list)  # seconds, measured requests only
+    wall: float = 0.0
+    connects: int = 0
+    timed_out: bool = False
+
+
+class Checker:
+    """Validates one response; the first failure stops the whole run."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    def __call__(self, status: int, headers: http.client.HTTPMessage, body: bytes) -> None:
+        if status != 200:
+            where = headers.get("Location", "")
+            raise BenchError(
+                f"{self.target.path} answered HTTP {status}"
+                + (f" (redirect to {where})" if where else "")
+                + ": the benchmark would measure the wrong page"
+            )
+        missing = [m.decode() for m in self.target.markers if m not in body]
+        if missing:
+            raise BenchError(
+                f"{self.target.path} answered 200 but is not the expected page "
+                f"(missing {missing!r}); first 300 bytes:\n{body[:300]!r}"
+            )
+
+
+def drive(
+    port: int,
+    target: Target,
+    cookie: str,
+    count: int,
+    clients: int,
+    deadline: float,
+    record: Callable[[float], None] | None,
+) -> tuple[float, int, bool]:
+    """Send `count` GETs of target.path from `clients` threads, each with its own connection.
+
+    Returns (wall seconds, TCP connects made, whether the deadline cut it short). Any invalid
+    response or transport error raises BenchError after all threads have stopped.
+    """
+    check = Checker(target)
+    headers = {"Cookie": cookie} if target.with_session else {}
+    lock = threading.Lock()
+    state = {"next": 0, "connects": 0}
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    timed_out = threading.Event()
+
+    def take() -> bool:
+        with lock:
+            if state["next"] >= count or stop.is_set():
+                return False
+            state["next"] += 1
+            return True
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            while take():
+                if time.monotonic() > deadline:
+                    timed_out.set()
+                    stop.set()
+                    return
+                if conn.sock is None:
+                    with lock:
+                        state["connects"] += 1
+                started = time.perf_counter()
+                conn.request("GET", target.path, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                elapsed = time.perf_counter() - started
+                check(response.status, response.msg, body)
+                if record is not None:
+                    with lock:
+                        record(elapsed)
+        except BaseException as error:  # reported after join, from the main thread
+            errors.append(error)
+            stop.set()
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if errors:
+        first = errors[0]
+        if isinstance(first, BenchError):
+            raise first
+        raise BenchError(f"{target.path}: {type(first).__name__}: {first}") from first
+    return wall, state["connects"], timed_out.is_set()
+
+
+def measure(
+    port: int, target: Target, cookie: str, *, warmup: int, requests: int, clients: int, limit: float
+) -> Result:
+    result = Result(target)
+    deadline = time.monotonic() + limit
+    drive(port, target, cookie, warmup, clients, deadline, None)
+    wall, connects, timed_out = drive(
+        port, target, cookie, requests, clients, deadline, result.latencies.append
+    )
+    result.wall, result.connects, result.timed_out = wall, connects, timed_out
+    if not result.latencies:
+        raise BenchError(f"{target.path}: no measured request finished within {limit:.0f} s")
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (no interpolation): a latency some request really had."""
+    ordered = sorted(values)
+    rank = max(1, round(fraction * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def report(results: list[Result], args: argparse.Namespace, info: dict[str, object]) -> None:
+    base = results[0]
+    base_p50 = percentile(base.latencies, 0.50)
+    base_p95 = percentile(base.latencies, 0.95)
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        usable = os.cpu_count() or 0
+
+    print()
+    print(
+        f"Peer Power bench · {time.strftime('%Y-%m-%d %H:%M')} · Python "
+        f"{platform.python_version()} · Django {info['django_version']} · SQLite"
+    )
+    print(
+        f"cores: {os.cpu_count()} (usable by this process: {usable}) · gunicorn sync workers: "
+        f"{args.workers} · clients: {args.clients} · per target: {args.warmup} warm-up + "
+        f"{args.requests} measured"
+    )
+    print(
+        f"logged in as {info['user_name']} · group {info['group_name']} "
+        f"(id {info['group_id']}) · next meeting id {info['meeting_id']}"
+    )
+    print()
+    header = (
+        f"{'target':<22} {'path':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'p50 ×bare':>9} {'p95 ×bare':>9} {'SQL':>4}"
+    )
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        p50 = percentile(result.latencies, 0.50)
+        p95 = percentile(result.latencies, 0.95)
+        queries = "-" if result.target.queries is None else str(result.target.queries)
+        print(
+            f"{result.target.name:<22} {result.target.path:<14} {len(result.latencies):>8} "
+            f"{len(result.latencies) / result.wall:>7.0f} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} "
+            f"{p50 / base_p50:>9.2f} {p95 / base_p95:>9.2f} {queries:>4}"
+        )
+    print()
+    print(
+        "×bare = this target's latency / the bare view's (/healthz, no session), same run. "
+        "SQL = queries for one request, counted in-process with django.test.Client."
+    )
+    reconnects = sum(r.connects for r in results)
+    measured = sum(len(r.latencies) for r in results)
+    if reconnects >= measured:
+        print(
+            "Each request opened a new TCP connection: gunicorn's sync workers close every "
+            "connection (no keep-alive), so latencies include a loopback connect."
+        )
+    short = [r.target.path for r in results if r.timed_out]
+    if short:
+        print(f"WARNING: cut short by the {args.time_limit:.0f} s limit: {', '.join(short)}")
+    if args.sql:
+        queries_by_path = info["queries"]
+        assert isinstance(queries_by_path, dict)  # noqa: S101 - shape of our own probe's JSON
+        for path, data in queries_by_path.items():
+            print(f"\nSQL for {path} ({data['count']} queries):")
+            for number, sql in enumerate(data["sql"], 1):
+                print(f"  {number:>2}. {sql}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=10, help="concurrent clients (threads)")
+    parser.add_argument("--warmup", type=int, default=50, help="warm-up requests per target")
+    parser.add_argument("--requests", type=int, default=400, help="measured requests per target")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--time-limit", type=float, default=20.0, help="seconds allowed per target (then cut)"
+    )
+    parser.add_argument("--sql", action="store_true", help="also print each page's SQL")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the data directory and gunicorn log"
+    )
+    return parser.parse_args()
+
+
+def build_targets(info: dict[str, object]) -> list[Target]:
+    group_id, meeting_id = info["group_id"], info["meeting_id"]
+    name = html.escape(str(info["user_name"])).encode()
+    group = html.escape(str(info["group_name"])).encode()
+    logged_in = [b"Log out", name]
+    meeting_link = f'href="/meetings/{meeting_id}/"'.encode()
+    queries = info["queries"]
+    assert isinstance(queries, dict)  # noqa: S101 - shape of our own probe's JSON
+    for path, data in queries.items():
+        if data["status"] != 200:
+            raise BenchError(f"in-process GET {path} answered {data['status']}, not 200")
+    targets = [
+        Target("bare view (baseline)", "/healthz", False, [b"ok"]),
+        Target("bare view + session", "/healthz", True, [b"ok"]),
+        Target("home", "/", True, [*logged_in, b"Hello, ", meeting_link]),
+        Target("group page", f"/groups/{group_id}/", True, [*logged_in, group, meeting_link]),
+        Target(
+            "meeting page",
+            f"/meetings/{meeting_id}/",
+            True,
+            [*logged_in, group, f"/meetings/{meeting_id}/calendar.ics".encode()],
+        ),
+    ]
+    for target in targets:
+        key = f"{target.path}+session" if target.with_session else target.path
+        if key in queries:
+            target.queries = queries[key]["count"]
+    return targets
+
+
+def main() -> int:
+    args = parse_args()
+    started = time.perf_counter()
+    var_dir = Path(tempfile.mkdtemp(prefix="peerpower-bench-"))
+    env = bench_env(var_dir)
+    log_path = var_dir / "gunicorn.log"
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        print(f"Data directory: {var_dir}")
+        info = prepare_data(env)
+        targets = build_targets(info)
+        cookie = f"{info['session_cookie']}={info['session_key']}"
+        port = free_port()
+        proc = start_gunicorn(env, port, args.workers, log_path)
+        wait_healthy(proc, port, log_path, timeout=30)
+        print(f"  gunicorn up on {HOST}:{port}", flush=True)
+        results = []
+        for target in targets:
+            result = measure(
+                port,
+                target,
+                cookie,
+                warmup=args.warmup,
+                requests=args.requests,
+                clients=args.clients,
+                limit=args.time_limit,
+            )
+            print(
+                f"  {target.name:<28} {result.wall:5.1f} s "
+                f"({len(result.latencies)} requests)",
+                flush=True,
+            )
+            results.append(result)
+        if proc.poll() is not None:
+            raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
+        report(results, args, info)
+        print(f"\nTotal time: {time.perf_counter() - started:.0f} s")
+        return 0
+    except BenchError as error:
+        print(f"\nBENCH FAILED: {error}", file=sys.stderr)
+        if proc is not None:
+            print(f"gunicorn log (last lines):\n{tail(log_path)}", file=sys.stderr)
+        return 1
+    finally:
+        if proc is not None:
+            stop_gunicorn(proc)
+        if args.keep:
+            print(f"Kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

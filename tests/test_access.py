@@ -1,0 +1,189 @@
+"""Every URL pattern, fetched as every role: the response each gets is written down here.
+
+A URL that is not classified below fails the test, so a new page cannot ship without someone
+deciding who may see it.
+"""
+
+from collections.abc import Iterator
+from itertools import count
+
+import pytest
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from peerpower.accounts.actions import invitation_create
+from peerpower.accounts.models import Invitation, hash_token
+from peerpower.meetings.models import Meeting
+from tests.conftest import World
+
+ROLES = ["anonymous", "outsider", "coach", "speaker", "former_member", "other_member", "member", "chair", "admin"]
+LOGIN = 302  # anonymous people are sent to the log-in page
+_seq = count()
+
+
+def walk(patterns: list, namespace: str = "") -> Iterator[tuple[str, object]]:  # type: ignore[type-arg]
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
+    return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+
+
+def only(allowed: dict[str, int], others: int = 404) -> dict[str, int]:
+    return {role: allowed.get(role, LOGIN if role == "anonymous" else others) for role in ROLES}
+
+
+GROUP_VIEWERS = {"member": 200, "chair": 200, "admin": 200}
+MANAGERS = {"chair": 200, "admin": 200}
+POST_ONLY = everyone(405)  # GET on a POST-only action (after the log-in check)
+
+# name -> expected status for a GET, per role
+EXPECTED: dict[str, dict[str, int]] = {
+    "home": everyone(200),
+    "healthz": everyone(200, anonymous=200),
+    "groups:list": everyone(200),
+    "groups:create": only({"admin": 200}),
+    "groups:detail": only(GROUP_VIEWERS),
+    "groups:edit": only(MANAGERS),
+    "groups:invite": only(MANAGERS),
+    "groups:pledge": POST_ONLY,
+    "groups:membership_status": POST_ONLY,
+    "meetings:detail": only(GROUP_VIEWERS),
+    "meetings:rsvp": POST_ONLY,
+    "meetings:move": only(MANAGERS),
+    "meetings:cancel": only(MANAGERS),
+    "meetings:reinstate": POST_ONLY,
+    "meetings:agenda": only(MANAGERS),
+    "meetings:attendance": only(MANAGERS),
+    "meetings:ics": only(GROUP_VIEWERS),
+    # The feed is reached by its secret token (here: the member's); no log-in needed.
+    "meetings:feed": everyone(200, anonymous=200),
+    "networks:detail": only({"admin": 200}),
+    "invitation_accept": everyone(200, anonymous=200),
+    "invitation_revoke": POST_ONLY,
+    "account_settings": everyone(200),
+    "calendar_settings": everyone(200),
+    "mfa_required": everyone(302),  # everyone here has MFA or needs none: sent home
+}
+
+# POST-only actions, posted with no data: who gets past the visibility check.
+EXPECTED_POST: dict[str, dict[str, int]] = {
+    "groups:pledge": only({"member": 302, "chair": 302, "admin": 404}),
+    "groups:membership_status": only({"chair": 302, "admin": 302}),
+    "meetings:rsvp": only({"member": 400, "chair": 400}),
+    "meetings:reinstate": only({"chair": 302, "admin": 302}),
+    "invitation_revoke": only({"chair": 302, "admin": 302}),
+}
+
+# allauth's own pages: public ones answer anonymous people; the rest send them to log in.
+ALLAUTH_PUBLIC = {
+    "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
+    "account_reset_password_from_key", "account_reset_password_from_key_done", "account_confirm_email",
+    "account_email_verification_sent", "account_inactive", "account_confirm_login_code", "mfa_authenticate",
+    "mfa_login_webauthn", "account_logout", "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+}
+ALLAUTH_PRIVATE = {
+    "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
+    "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn", "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn", "mfa_remove_webauthn", "mfa_edit_webauthn",
+}
+
+
+def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
+    meeting = world.next_meeting()
+    past = Meeting.objects.filter(group=world.group, starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
+    values: dict[str, object] = {
+        "slug": world.network.slug,
+        "token": world.member.calendar_token,
+        "membership_id": world.group.memberships.get(user=world.member).pk,
+        "object_id": "1",
+        "app_label": "accounts",
+        "content_type_id": "1",
+        "key": "not-a-key",
+        "uidb36": "1",
+        "id": "1",
+    }
+    if name.startswith("groups:"):
+        values["pk"] = world.group.pk
+    elif name == "meetings:attendance":
+        values["pk"] = past.pk if past else meeting.pk
+    elif name.startswith("meetings:"):
+        values["pk"] = meeting.pk
+    elif name in ("invitation_revoke", "invitation_accept"):
+        invitation = invitation_create(
+            network=world.network, group=world.group, role="member", email=f"new{next(_seq)}@example.org", by=world.chair
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(f"token-{invitation.pk}"))
+        values["pk"], values["token"] = invitation.pk, f"token-{invitation.pk}"
+    else:
+        values["pk"] = 999999
+    wanted = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)  # type: ignore[attr-defined]
+    return {k: v for k, v in values.items() if k in wanted}
+
+
+def url_for(world: World, name: str, pattern: object) -> str:
+    kwargs = url_kwargs(world, name, pattern)
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:  # a name registered twice (allauth): the other form takes a pk
+        return reverse(name, kwargs={"pk": 999999})
+
+
+def all_patterns() -> list[tuple[str, object]]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_classified() -> None:
+    unclassified = [
+        name
+        for name, _ in all_patterns()
+        if name not in EXPECTED and name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE and not name.startswith("admin:")
+    ]
+    assert unclassified == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_response(name: str, world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    pattern = dict(all_patterns())[name]
+    url = url_for(world, name, pattern)
+    got = {role: client_for(getattr(world, role, None)).get(url).status_code for role in ROLES}
+    assert got == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_POST))
+def test_each_role_gets_the_expected_response_to_a_post(name: str, world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    pattern = dict(all_patterns())[name]
+    got = {}
+    for role in ROLES:
+        url = url_for(world, name, pattern)  # fresh objects each time
+        got[role] = client_for(getattr(world, role, None)).post(url).status_code
+    assert got == EXPECTED_POST[name]
+
+
+def test_allauth_pages_are_public_or_need_a_login(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    anonymous = client_for(None)
+    for name, pattern in all_patterns():
+        if name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE:
+            continue
+        url = url_for(world, name, pattern)
+        status = anonymous.get(url).status_code
+        if name in ALLAUTH_PRIVATE:
+            assert status == 302, name
+        else:
+            assert status in (200, 302, 404), name
+
+
+def test_the_django_admin_is_for_staff_only(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    for role in ROLES:
+        client = client_for(getattr(world, role, None))
+        for name, pattern in all_patterns():
+            if not name.startswith("admin:") or name == "admin:login" or name == "admin:logout":
+                continue
+            url = url_for(world, name, pattern)
+            assert client.get(url).status_code == 302, (role, name)
