@@ -1,15 +1,19 @@
 """Shared role fixtures: one network with a group, and a person in each role around it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import PeerGroup
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole
 from tests import factories
+
+ClientFor = Callable[[User | None], Client]
 
 
 @dataclass
@@ -27,13 +31,9 @@ class World:
     outsider: User
 
     def next_meeting(self) -> Meeting:
-        from django.utils import timezone
-
-        return (
-            Meeting.objects.filter(group=self.group, starts_at__gt=timezone.now())
-            .order_by("starts_at")
-            .first()
-        )  # type: ignore[return-value]
+        return Meeting.objects.filter(group=self.group, starts_at__gt=timezone.now()).order_by(
+            "starts_at"
+        )[0]
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def client_for(db: None):  # type: ignore[no-untyped-def]
+def client_for(db: None) -> ClientFor:
     def make(user: User | None) -> Client:
         client = Client()
         if user is not None:

@@ -6,11 +6,10 @@ from itertools import count
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
-from django.utils import timezone
-
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole, Venue
@@ -24,7 +23,7 @@ def make_user(
 ) -> User:
     n = next(_seq)
     email = email or f"person{n}@example.org"
-    user = User.objects.create_user(
+    user: User = User.objects.create_user(
         email=email, password=PASSWORD, name=name or f"Person {n}", time_zone=time_zone
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
@@ -34,7 +33,7 @@ def make_user(
 
 
 def has_mfa(user: User) -> bool:
-    return Authenticator.objects.filter(user=user).exists()
+    return Authenticator.objects.filter(user=user).exists()  # type: ignore[no-any-return]
 
 
 def make_network(name: str = "") -> Network:

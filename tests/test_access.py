@@ -6,6 +6,7 @@ deciding who may see it.
 
 from collections.abc import Iterator
 from itertools import count
+from typing import Any
 
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -13,14 +14,24 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, hash_token
 from peerpower.meetings.models import Meeting
-from tests.conftest import World
+from tests.conftest import ClientFor, World
 
-ROLES = ["anonymous", "outsider", "coach", "speaker", "former_member", "other_member", "member", "chair", "admin"]
+ROLES = [
+    "anonymous",
+    "outsider",
+    "coach",
+    "speaker",
+    "former_member",
+    "other_member",
+    "member",
+    "chair",
+    "admin",
+]
 LOGIN = 302  # anonymous people are sent to the log-in page
 _seq = count()
 
 
-def walk(patterns: list, namespace: str = "") -> Iterator[tuple[str, object]]:  # type: ignore[type-arg]
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, object]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else namespace
@@ -81,23 +92,49 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
 ALLAUTH_PUBLIC = {
-    "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
-    "account_reset_password_from_key", "account_reset_password_from_key_done", "account_confirm_email",
-    "account_email_verification_sent", "account_inactive", "account_confirm_login_code", "mfa_authenticate",
-    "mfa_login_webauthn", "account_logout", "account_request_reauthentication_code",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_inactive",
+    "account_confirm_login_code",
+    "mfa_authenticate",
+    "mfa_login_webauthn",
+    "account_logout",
+    "account_request_reauthentication_code",
     "account_confirm_reauthentication_code",
 }
 ALLAUTH_PRIVATE = {
-    "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
-    "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
-    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn", "mfa_add_webauthn",
-    "mfa_reauthenticate_webauthn", "mfa_remove_webauthn", "mfa_edit_webauthn",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn",
+    "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
 }
 
 
 def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
     meeting = world.next_meeting()
-    past = Meeting.objects.filter(group=world.group, starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
+    past = (
+        Meeting.objects.filter(group=world.group, starts_at__lt=meeting.starts_at)
+        .order_by("-starts_at")
+        .first()
+    )
     values: dict[str, object] = {
         "slug": world.network.slug,
         "token": world.member.calendar_token,
@@ -117,9 +154,15 @@ def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
         values["pk"] = meeting.pk
     elif name in ("invitation_revoke", "invitation_accept"):
         invitation = invitation_create(
-            network=world.network, group=world.group, role="member", email=f"new{next(_seq)}@example.org", by=world.chair
+            network=world.network,
+            group=world.group,
+            role="member",
+            email=f"new{next(_seq)}@example.org",
+            by=world.chair,
         )
-        Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(f"token-{invitation.pk}"))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            token_hash=hash_token(f"token-{invitation.pk}")
+        )
         values["pk"], values["token"] = invitation.pk, f"token-{invitation.pk}"
     else:
         values["pk"] = 999999
@@ -143,13 +186,17 @@ def test_every_url_is_classified() -> None:
     unclassified = [
         name
         for name, _ in all_patterns()
-        if name not in EXPECTED and name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE and not name.startswith("admin:")
+        if name not in EXPECTED
+        and name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE
+        and not name.startswith("admin:")
     ]
     assert unclassified == []
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_role_gets_the_expected_response(name: str, world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_gets_the_expected_response(
+    name: str, world: World, client_for: ClientFor
+) -> None:
     pattern = dict(all_patterns())[name]
     url = url_for(world, name, pattern)
     got = {role: client_for(getattr(world, role, None)).get(url).status_code for role in ROLES}
@@ -157,7 +204,9 @@ def test_each_role_gets_the_expected_response(name: str, world: World, client_fo
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_POST))
-def test_each_role_gets_the_expected_response_to_a_post(name: str, world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_gets_the_expected_response_to_a_post(
+    name: str, world: World, client_for: ClientFor
+) -> None:
     pattern = dict(all_patterns())[name]
     got = {}
     for role in ROLES:
@@ -166,7 +215,7 @@ def test_each_role_gets_the_expected_response_to_a_post(name: str, world: World,
     assert got == EXPECTED_POST[name]
 
 
-def test_allauth_pages_are_public_or_need_a_login(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_allauth_pages_are_public_or_need_a_login(world: World, client_for: ClientFor) -> None:
     anonymous = client_for(None)
     for name, pattern in all_patterns():
         if name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE:
@@ -179,7 +228,7 @@ def test_allauth_pages_are_public_or_need_a_login(world: World, client_for) -> N
             assert status in (200, 302, 404), name
 
 
-def test_the_django_admin_is_for_staff_only(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_django_admin_is_for_staff_only(world: World, client_for: ClientFor) -> None:
     for role in ROLES:
         client = client_for(getattr(world, role, None))
         for name, pattern in all_patterns():

@@ -1,4 +1,4 @@
-"""Each list page makes a fixed number of queries: the same with one row as with ten times as many."""
+"""Each list page makes a fixed number of queries: the same with 1 row as with 10 times as many."""
 
 from collections.abc import Callable
 
@@ -13,7 +13,7 @@ from peerpower.accounts.actions import invitation_create
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
 from tests import factories
-from tests.conftest import World
+from tests.conftest import ClientFor, World
 
 
 def grow(world: World, times: int) -> None:
@@ -23,12 +23,27 @@ def grow(world: World, times: int) -> None:
     for n in range(times):
         user = factories.add_member(world.group).user
         Participation.objects.bulk_create(
-            [Participation(meeting=m, user=user, rsvp="attending", attendance="present") for m in past[-12:]]
-            + [Participation(meeting=upcoming[0], user=user, rsvp="apologies", apology_reason="Board meeting")]
+            [
+                Participation(meeting=m, user=user, rsvp="attending", attendance="present")
+                for m in past[-12:]
+            ]
+            + [
+                Participation(
+                    meeting=upcoming[0], user=user, rsvp="apologies", apology_reason="Board meeting"
+                )
+            ]
         )
         factories.make_group(world.network, venue=None)
-        NetworkRole.objects.create(network=world.network, user=factories.make_user(), role=NetworkRole.Role.COACH)
-        invitation_create(network=world.network, group=world.group, role="member", email=f"grow{n}@example.org", by=world.chair)
+        NetworkRole.objects.create(
+            network=world.network, user=factories.make_user(), role=NetworkRole.Role.COACH
+        )
+        invitation_create(
+            network=world.network,
+            group=world.group,
+            role="member",
+            email=f"grow{n}@example.org",
+            by=world.chair,
+        )
     # the chair and member also belong to more groups
     for _ in range(times // 3):
         group = factories.make_group(world.network)
@@ -48,9 +63,21 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "home as chair": ("chair", lambda w: reverse("home"), 11),
     "group list as admin": ("admin", lambda w: reverse("groups:list"), 6),
     "group page as chair": ("chair", lambda w: reverse("groups:detail", args=[w.group.pk]), 14),
-    "meeting page as member": ("member", lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]), 13),
-    "network page as admin": ("admin", lambda w: reverse("networks:detail", args=[w.network.slug]), 8),
-    "calendar feed": ("anonymous", lambda w: reverse("meetings:feed", args=[w.member.calendar_token]), 3),
+    "meeting page as member": (
+        "member",
+        lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),
+        13,
+    ),
+    "network page as admin": (
+        "admin",
+        lambda w: reverse("networks:detail", args=[w.network.slug]),
+        8,
+    ),
+    "calendar feed": (
+        "anonymous",
+        lambda w: reverse("meetings:feed", args=[w.member.calendar_token]),
+        3,
+    ),
     "attendance as chair": (
         "chair",
         lambda w: reverse(
@@ -63,11 +90,19 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_list_page_query_count_does_not_grow_with_rows(page: str, world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_list_page_query_count_does_not_grow_with_rows(
+    page: str, world: World, client_for: ClientFor
+) -> None:
     role, url_of, pinned = PAGES[page]
     client = client_for(getattr(world, role, None))
     url = url_of(world)
-    invitation_create(network=world.network, group=world.group, role="member", email="one@example.org", by=world.chair)
+    invitation_create(
+        network=world.network,
+        group=world.group,
+        role="member",
+        email="one@example.org",
+        by=world.chair,
+    )
     small = count_queries(client, url)
     grow(world, 10)
     large = count_queries(client, url)

@@ -1,31 +1,40 @@
-"""Calendar files, read back with vobject: a parser independent of the icalendar library we write with."""
+"""Calendar files, read back with vobject, a parser independent of the icalendar we write with."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import vobject
+import vobject  # type: ignore[import-untyped]
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from peerpower.accounts.models import User
+from peerpower.groups.models import PeerGroup
 from peerpower.meetings.actions import meeting_cancel, meeting_move
 from peerpower.meetings.models import Meeting
+from peerpower.networks.models import Network
 from tests import factories
 
 
-def parse(content: bytes):  # type: ignore[no-untyped-def]
+def parse(content: bytes) -> Any:
     return vobject.readOne(content.decode())
 
 
-def ics_attachments(message) -> list[bytes]:  # type: ignore[no-untyped-def]
+def ics_attachments(message: Any) -> list[bytes]:
     return [
         content.encode() if isinstance(content, str) else content
         for _, content, _ in message.attachments
     ]
 
 
+Setup = tuple[Network, User, PeerGroup, User]
+
+
 @pytest.fixture
-def setup(db: None):  # type: ignore[no-untyped-def]
+def setup(db: None) -> Setup:
     network = factories.make_network()
     admin = factories.make_admin(network)
     group = factories.make_group(network, series_start=date(2030, 1, 1), today=date(2029, 12, 1))
@@ -33,7 +42,7 @@ def setup(db: None):  # type: ignore[no-untyped-def]
     return network, admin, group, member
 
 
-def test_feed_has_january_and_july_meetings_at_0930_local(setup, client) -> None:  # type: ignore[no-untyped-def]
+def test_feed_has_january_and_july_meetings_at_0930_local(setup: Setup, client: Client) -> None:
     _, _, _, member = setup
     response = client.get(reverse("meetings:feed", args=[member.calendar_token]))
     assert response.status_code == 200
@@ -53,7 +62,7 @@ def test_feed_has_january_and_july_meetings_at_0930_local(setup, client) -> None
     assert "TZID:Europe/London" in response.content.decode()
 
 
-def test_feed_needs_the_current_secret(setup, client) -> None:  # type: ignore[no-untyped-def]
+def test_feed_needs_the_current_secret(setup: Setup, client: Client) -> None:
     _, _, _, member = setup
     old = member.calendar_token
     assert client.get(reverse("meetings:feed", args=["not-a-token"])).status_code == 404
@@ -66,8 +75,9 @@ def test_feed_needs_the_current_secret(setup, client) -> None:  # type: ignore[n
 
 
 def test_moved_meeting_keeps_uid_with_higher_sequence(
-    setup, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    setup: Setup,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     _, admin, group, member = setup
     meeting = Meeting.objects.filter(group=group).first()
     assert meeting is not None
@@ -94,8 +104,10 @@ def test_moved_meeting_keeps_uid_with_higher_sequence(
     assert event.dtstart.value.replace(tzinfo=None) == datetime(2030, 1, 9, 10, 0)
 
 
-def test_cancelled_meeting_goes_out_as_cancel(setup, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    _, admin, group, member = setup
+def test_cancelled_meeting_goes_out_as_cancel(
+    setup: Setup, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _, admin, group, _member = setup
     meeting = Meeting.objects.filter(group=group).first()
     assert meeting is not None
     mail.outbox.clear()
@@ -111,8 +123,9 @@ def test_cancelled_meeting_goes_out_as_cancel(setup, django_capture_on_commit_ca
 
 
 def test_new_member_gets_one_email_with_a_calendar_file_per_meeting(
-    setup, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    setup: Setup,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     network, admin, group, _ = setup
     from peerpower.accounts.actions import invitation_accept, invitation_create
 

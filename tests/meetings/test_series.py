@@ -4,17 +4,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from peerpower.groups.actions import group_update
 from peerpower.meetings.actions import meeting_cancel, meeting_move, series_generate
 from peerpower.meetings.models import Meeting
+from peerpower.networks.models import Network
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def network(db: None):  # type: ignore[no-untyped-def]
+def network(db: None) -> Network:
     return factories.make_network()
 
 
@@ -22,7 +24,9 @@ def local(meeting: Meeting) -> datetime:
     return meeting.starts_at.astimezone(LONDON)
 
 
-def test_series_has_a_meeting_on_the_pattern_day_of_each_of_the_next_twelve_months(network) -> None:  # type: ignore[no-untyped-def]
+def test_series_has_a_meeting_on_the_pattern_day_of_each_of_the_next_twelve_months(
+    network: Network,
+) -> None:
     group = factories.make_group(
         network, week_of_month=2, weekday=1, series_start=date(2030, 1, 1), today=date(2029, 12, 1)
     )
@@ -33,7 +37,7 @@ def test_series_has_a_meeting_on_the_pattern_day_of_each_of_the_next_twelve_mont
     assert all(local(m).time() == time(9, 30) for m in meetings)
 
 
-def test_local_time_holds_across_daylight_saving(network) -> None:  # type: ignore[no-untyped-def]
+def test_local_time_holds_across_daylight_saving(network: Network) -> None:
     group = factories.make_group(network, series_start=date(2030, 1, 1), today=date(2029, 12, 1))
     january = Meeting.objects.get(group=group, slot=date(2030, 1, 1))
     july = Meeting.objects.get(group=group, slot=date(2030, 7, 1))
@@ -41,7 +45,7 @@ def test_local_time_holds_across_daylight_saving(network) -> None:  # type: igno
     assert july.starts_at == datetime(2030, 7, 9, 8, 30, tzinfo=ZoneInfo("UTC"))  # BST is UTC+1
 
 
-def test_last_weekday_pattern(network) -> None:  # type: ignore[no-untyped-def]
+def test_last_weekday_pattern(network: Network) -> None:
     group = factories.make_group(
         network, week_of_month=-1, weekday=4, series_start=date(2030, 1, 1), today=date(2029, 12, 1)
     )
@@ -52,7 +56,7 @@ def test_last_weekday_pattern(network) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_each_meeting_gets_the_half_day_agenda_filling_it_exactly(network) -> None:  # type: ignore[no-untyped-def]
+def test_each_meeting_gets_the_half_day_agenda_filling_it_exactly(network: Network) -> None:
     group = factories.make_group(network, series_start=date(2030, 1, 1), today=date(2029, 12, 1))
     meeting = Meeting.objects.filter(group=group).first()
     assert meeting is not None
@@ -67,14 +71,14 @@ def test_each_meeting_gets_the_half_day_agenda_filling_it_exactly(network) -> No
     assert sum(m for _, m in items) == meeting.duration_minutes == 240
 
 
-def test_regenerating_twice_changes_nothing(network) -> None:  # type: ignore[no-untyped-def]
+def test_regenerating_twice_changes_nothing(network: Network) -> None:
     group = factories.make_group(network)
     changes = series_generate(group=group)
     assert (changes.created, changes.updated, changes.cancelled) == ([], [], [])
     assert Meeting.objects.filter(group=group).count() == 12
 
 
-def test_moved_and_cancelled_meetings_survive_a_pattern_change(network) -> None:  # type: ignore[no-untyped-def]
+def test_moved_and_cancelled_meetings_survive_a_pattern_change(network: Network) -> None:
     admin = factories.make_admin(network)
     group = factories.make_group(network)
     factories.add_member(group)
@@ -103,8 +107,9 @@ def test_moved_and_cancelled_meetings_survive_a_pattern_change(network) -> None:
 
 
 def test_pattern_change_sends_updates_only_for_meetings_that_moved(
-    network, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    network: Network,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     admin = factories.make_admin(network)
     group = factories.make_group(network)
     factories.add_member(group)

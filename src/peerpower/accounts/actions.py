@@ -91,7 +91,9 @@ def invitation_create(
             if NetworkRole.objects.filter(network=network, user=user, role=role).exists():
                 raise ValidationError(
                     {
-                        "email": f"{email} is already a {Invitation.Role(role).label} of {network.name}."
+                        "email": (
+                            f"{email} is already a {Invitation.Role(role).label} of {network.name}."
+                        )
                     }
                 )
             if Invitation.objects.filter(

@@ -46,7 +46,9 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, roles: list[Invitation.Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label.capitalize()) for r in roles]
+        role = self.fields["role"]
+        if isinstance(role, forms.ChoiceField):
+            role.choices = [(r.value, r.label.capitalize()) for r in roles]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0].value
             self.fields["role"].widget = forms.HiddenInput()

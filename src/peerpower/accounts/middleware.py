@@ -39,7 +39,7 @@ def needs_mfa(user_id: int) -> bool:
 
 
 def has_mfa(user_id: int) -> bool:
-    return Authenticator.objects.filter(
+    return Authenticator.objects.filter(  # type: ignore[no-any-return]  # allauth is untyped
         user_id=user_id, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
 

@@ -42,8 +42,7 @@ def invitation_accept(request: MaybeAnonymousRequest, token: str) -> HttpRespons
     form = AcceptInvitationForm(request.POST or None, user=invitee) if needs_password else None
     if request.method == "POST" and not signed_in_as_other:
         if needs_password:
-            assert form is not None
-            if form.is_valid():
+            if form is not None and form.is_valid():
                 invitee.name = form.cleaned_data["name"]
                 invitee.save(update_fields=["name"])
                 try:

@@ -29,7 +29,8 @@ def _validate(group: PeerGroup) -> None:
     errors: dict[str, str] = {}
     if group.start_time and group.end_time and group.end_time <= group.start_time:
         errors["end_time"] = (
-            f"The meeting must end after it starts ({group.start_time:%H:%M}); choose a later end time."
+            f"The meeting must end after it starts ({group.start_time:%H:%M}); "
+            "choose a later end time."
         )
     if (
         group.min_size is not None

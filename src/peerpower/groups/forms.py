@@ -45,8 +45,8 @@ class GroupForm(forms.ModelForm[PeerGroup]):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         venue_field = self.fields["default_venue"]
-        assert isinstance(venue_field, forms.ModelChoiceField)
-        venue_field.queryset = Venue.objects.filter(network=network)
+        if isinstance(venue_field, forms.ModelChoiceField):
+            venue_field.queryset = Venue.objects.filter(network=network)
         self.fields["online_link"].help_text = "Video-call link, for online or hybrid meetings."
 
     def _post_clean(self) -> None:

@@ -6,7 +6,9 @@ left, and everyone else see nothing of it.
 """
 
 from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -17,11 +19,11 @@ from peerpower.networks.models import NetworkRole
 CURRENT = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
 
 
-def _admin_network_ids(user: User) -> QuerySet[NetworkRole]:
+def _admin_network_ids(user: User) -> QuerySet[NetworkRole, Any]:
     return NetworkRole.objects.filter(user=user, role=NetworkRole.Role.ADMIN).values("network_id")
 
 
-def groups_visible_to(user: User) -> QuerySet[PeerGroup]:
+def groups_visible_to(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
     if not user.is_authenticated:
         return PeerGroup.objects.none()
     member_of = Membership.objects.filter(user=user, status__in=CURRENT).values("group_id")
@@ -30,7 +32,7 @@ def groups_visible_to(user: User) -> QuerySet[PeerGroup]:
     )
 
 
-def groups_managed_by(user: User) -> QuerySet[PeerGroup]:
+def groups_managed_by(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
     """Groups the person may change: the ones they chair and all groups of networks they run."""
     if not user.is_authenticated:
         return PeerGroup.objects.none()
@@ -40,7 +42,7 @@ def groups_managed_by(user: User) -> QuerySet[PeerGroup]:
     return PeerGroup.objects.filter(Q(id__in=chairs) | Q(network_id__in=_admin_network_ids(user)))
 
 
-def groups_attended_by(user: User) -> QuerySet[PeerGroup]:
+def groups_attended_by(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
     """Groups whose meetings belong in the person's own calendar (active members and chair)."""
     if not user.is_authenticated:
         return PeerGroup.objects.none()
@@ -68,8 +70,6 @@ def pending_memberships(group: PeerGroup) -> QuerySet[Membership]:
 
 
 def membership_of(user: User, group: PeerGroup) -> Membership | None:
-    if not user.is_authenticated:
-        return None
     return Membership.objects.filter(user=user, group=group).first()
 
 

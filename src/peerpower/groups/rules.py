@@ -1,5 +1,8 @@
-"""Permission predicates for groups (django-rules rule set, not Django permissions: a superuser flag must not
-bypass group confidentiality), built on the visibility queries."""
+"""Permission predicates for groups, built on the visibility queries.
+
+A django-rules rule set, not Django permissions: a superuser flag must not bypass a group's
+confidentiality.
+"""
 
 import rules
 

@@ -114,10 +114,8 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     members = list(current_memberships(group))
     records = attendance_records(group)
-    for membership in members:
-        membership.record = records.get(
-            membership.user_id, {"present": 0, "absent": 0, "excused": 0}
-        )  # type: ignore[attr-defined]
+    nothing = {"present": 0, "absent": 0, "excused": 0}
+    member_rows = [(m, records.get(m.user_id, nothing)) for m in members]
     pending = list(pending_memberships(group)) if can_manage else []
     invitations = {
         inv.user_id: inv
@@ -125,8 +123,7 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             group=group, accepted_at=None, user_id__in=[m.user_id for m in pending]
         )
     }
-    for membership in pending:
-        membership.invitation = invitations.get(membership.user_id)  # type: ignore[attr-defined]
+    pending_rows = [(m, invitations.get(m.user_id)) for m in pending]
     return render(
         request,
         "groups/group_detail.html",
@@ -138,9 +135,9 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "next_meeting": next_meeting,
             "future_meetings": future,
             "past_meetings": [m for m in meetings if m.ends_at <= now][-12:][::-1],
-            "members": members,
+            "members": member_rows,
             "member_count": sum(1 for m in members if m.role == Membership.Role.MEMBER),
-            "pending": pending,
+            "pending": pending_rows,
             "held_in_window": sum(
                 1
                 for m in meetings

@@ -16,11 +16,11 @@ class HtmxRequest(HttpRequest):
 class AuthenticatedRequest(HtmxRequest):
     """A request behind the login middleware: `user` is always a real User."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 class MaybeAnonymousRequest(HtmxRequest):
-    user: User | AnonymousUser  # type: ignore[assignment]
+    user: User | AnonymousUser
 
 
 def add_action_errors(form: BaseForm, error: ValidationError) -> None:

@@ -73,4 +73,5 @@ def build_calendar(
         first = min(e.starts_at for e in events).date() - timedelta(days=366)
         last = max(e.ends_at for e in events).date() + timedelta(days=366)
         cal.add_missing_timezones(first_date=first, last_date=last)
-    return cal.to_ical()
+    content: bytes = cal.to_ical()
+    return content

@@ -7,6 +7,7 @@ never announces something that was rolled back.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -148,9 +149,7 @@ def series_generate(
             if new_ids:
                 transaction.on_commit(lambda: tasks.send_series_invitation(meeting_ids=new_ids))
             for meeting_id in changed_ids:
-                transaction.on_commit(
-                    lambda mid=meeting_id: tasks.send_meeting_change(meeting_id=mid)
-                )
+                transaction.on_commit(partial(tasks.send_meeting_change, meeting_id=meeting_id))
     return SeriesChanges(created=created, updated=updated, cancelled=cancelled)
 
 
@@ -256,8 +255,9 @@ def agenda_replace(
         over = total - meeting.duration_minutes
         end = timezone.localtime(meeting.starts_at + timedelta(minutes=total))
         raise ValidationError(
-            f"This agenda runs {total} minutes and would end at {end:%H:%M}, {over} minutes after the "
-            f"meeting ends. Shorten a segment or remove one (the meeting lasts {meeting.duration_minutes} minutes)."
+            f"This agenda runs {total} minutes and would end at {end:%H:%M}, "
+            f"{over} minutes after the meeting ends. Shorten a segment or remove one "
+            f"(the meeting lasts {meeting.duration_minutes} minutes)."
         )
     with transaction.atomic():
         AgendaItem.objects.filter(meeting=meeting).delete()

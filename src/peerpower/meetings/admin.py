@@ -16,7 +16,7 @@ class ParticipationInline(admin.TabularInline[Participation, Meeting]):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin[Meeting]):
-    """Read-mostly: changes to times and status go through the meeting pages, which notify members."""
+    """Read-mostly: times and status change through the meeting pages, which notify members."""
 
     list_display = ("group", "starts_at", "status", "changed_by_hand", "sequence")
     list_filter = ("status", "group__network", "group")

@@ -42,8 +42,8 @@ class MeetingMoveForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         venue_field = self.fields["venue"]
-        assert isinstance(venue_field, forms.ModelChoiceField)
-        venue_field.queryset = Venue.objects.filter(network_id=meeting.group.network_id)
+        if isinstance(venue_field, forms.ModelChoiceField):
+            venue_field.queryset = Venue.objects.filter(network_id=meeting.group.network_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -74,24 +74,21 @@ class AgendaSegmentForm(forms.Form):
     minutes = forms.IntegerField(min_value=1, max_value=480)
 
 
-class BaseAgendaFormSet(forms.BaseFormSet[AgendaSegmentForm]):
-    def segments(self) -> list[AgendaSegment]:
-        rows = [
-            f for f in self.ordered_forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        return [
-            AgendaSegment(
-                title=f.cleaned_data["title"],
-                kind=f.cleaned_data["kind"],
-                minutes=f.cleaned_data["minutes"],
-            )
-            for f in rows
-        ]
+def segments_of(formset: forms.BaseFormSet[AgendaSegmentForm]) -> list[AgendaSegment]:
+    """The kept rows of a valid agenda formset, in the order the chair gave."""
+    rows = [f for f in formset.ordered_forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return [
+        AgendaSegment(
+            title=f.cleaned_data["title"],
+            kind=f.cleaned_data["kind"],
+            minutes=f.cleaned_data["minutes"],
+        )
+        for f in rows
+    ]
 
 
 AgendaFormSet = forms.formset_factory(
     AgendaSegmentForm,
-    formset=BaseAgendaFormSet,
     extra=1,
     can_delete=True,
     can_order=True,

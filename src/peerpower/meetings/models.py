@@ -96,7 +96,7 @@ class AgendaItem(models.Model):
 
 
 def timed_agenda(meeting: Meeting, items: list[AgendaItem]) -> list[TimedSegment]:
-    """Each segment with its computed start and end; `overruns` marks those past the meeting's end."""
+    """Each segment with its computed start and end; `overruns` marks those past the end."""
     segments = []
     at = meeting.starts_at
     for item in items:
@@ -109,7 +109,7 @@ def timed_agenda(meeting: Meeting, items: list[AgendaItem]) -> list[TimedSegment
 
 
 class Participation(models.Model):
-    """One person's answer to a meeting (their RSVP) and, afterwards, the chair's record of attendance."""
+    """One person's answer to a meeting (RSVP) and, afterwards, the chair's record of attendance."""
 
     class Rsvp(models.TextChoices):
         NONE = "", "no reply yet"
@@ -164,3 +164,6 @@ class ReminderSent(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["meeting", "user", "kind"], name="reminder_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder to {self.user_id} for {self.meeting_id}"

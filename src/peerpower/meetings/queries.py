@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -11,13 +12,13 @@ from peerpower.groups.queries import attendance_window, groups_attended_by, grou
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
     return Meeting.objects.filter(group__in=groups_visible_to(user)).select_related(
         "group", "venue", "group__network"
     )
 
 
-def meetings_for(user: User) -> QuerySet[Meeting]:
+def meetings_for(user: User | AnonymousUser) -> QuerySet[Meeting]:
     """Meetings that belong in the person's own calendar and reminders."""
     return Meeting.objects.filter(group__in=groups_attended_by(user)).select_related(
         "group", "venue"

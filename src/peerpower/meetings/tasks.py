@@ -39,10 +39,11 @@ def _meetings(ids: Sequence[int]) -> list[Meeting]:
 
 def _ics(meeting: Meeting, user: User) -> Attachment:
     name = "cancel" if meeting.is_cancelled else "invite"
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
     return Attachment(
         filename=f"{name}-{meeting.starts_at:%Y-%m-%d}.ics",
         content=invitation_ics(meeting, user.email),
-        mimetype=f"text/calendar; method={'CANCEL' if meeting.is_cancelled else 'REQUEST'}; charset=utf-8",
+        mimetype=f"text/calendar; method={method}; charset=utf-8",
     )
 
 

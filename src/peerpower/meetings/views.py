@@ -1,4 +1,4 @@
-"""Meeting pages: one meeting with its agenda and replies; changing it; RSVP; attendance; calendars."""
+"""Meeting pages: a meeting, its agenda and replies; changing it; RSVP; attendance; calendars."""
 
 from datetime import timedelta
 
@@ -22,6 +22,7 @@ from peerpower.meetings.forms import (
     MeetingCancelForm,
     MeetingMoveForm,
     RsvpForm,
+    segments_of,
 )
 from peerpower.meetings.models import Meeting, Participation, timed_agenda
 from peerpower.meetings.queries import meetings_for, meetings_visible_to, with_agenda
@@ -95,8 +96,8 @@ def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = membership_of(request.user, meeting.group)
     if membership is None or membership.status != Membership.Status.ACTIVE:
         raise Http404
-    form = RsvpForm(request.POST)
-    if form.is_valid():
+    form: RsvpForm | None = RsvpForm(request.POST)
+    if form is not None and form.is_valid():
         try:
             actions.rsvp_set(
                 meeting=meeting,
@@ -156,7 +157,8 @@ def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The meeting is cancelled and members have been told. You can reinstate it from this page.",
+                "The meeting is cancelled and members have been told. "
+                "You can reinstate it from this page.",
             )
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
@@ -184,15 +186,20 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         for i, item in enumerate(meeting.agenda_items.all())
     ]
     formset = AgendaFormSet(request.POST or None, initial=initial, prefix="agenda")
+    refused: list[str] = []
     if request.method == "POST" and formset.is_valid():
         try:
-            actions.agenda_replace(meeting=meeting, segments=formset.segments(), by=request.user)
+            actions.agenda_replace(meeting=meeting, segments=segments_of(formset), by=request.user)
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)  # shown above the table
+            refused = error.messages  # shown above the table
         else:
             messages.success(request, "The agenda is saved.")
             return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/agenda_edit.html", {"meeting": meeting, "formset": formset})
+    return render(
+        request,
+        "meetings/agenda_edit.html",
+        {"meeting": meeting, "formset": formset, "refused": refused},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,13 @@
 """Which networks a person runs."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from peerpower.accounts.models import User
 from peerpower.networks.models import Network, NetworkRole
 
 
-def networks_administered_by(user: User) -> QuerySet[Network]:
+def networks_administered_by(user: User | AnonymousUser) -> QuerySet[Network]:
     if not user.is_authenticated:
         return Network.objects.none()
     return Network.objects.filter(

@@ -140,7 +140,10 @@ GROUPS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo network (idempotent) into the configured database and print one login per role."
+    help = (
+        "Load the demo network (idempotent) into the configured database "
+        "and print one login per role."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Network.objects.filter(slug="northbridge").exists():
@@ -182,7 +185,9 @@ class Command(BaseCommand):
             partner=partner,
             name="The Common Room, Meeting Room 2",
             address="14 Canal Street\nLondon\nN1 7AB",
-            access_notes="Step-free entrance on Wharf Road. Ring 'Meeting rooms'. Wi-Fi: CommonRoom-Guest.",
+            access_notes=(
+                "Step-free entrance on Wharf Road. Ring 'Meeting rooms'. Wi-Fi: CommonRoom-Guest."
+            ),
         )
         orgs = [
             Organisation.objects.create(
@@ -316,6 +321,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("  .venv/bin/python manage.py demo_totp")
         self.stdout.write(
-            "For the Django admin at /admin/, create a superuser: .venv/bin/python manage.py createsuperuser"
+            "For the Django admin at /admin/, create a superuser: "
+            ".venv/bin/python manage.py createsuperuser"
         )
         self.stdout.write("Emails are written to var/mail/.")
