@@ -1,0 +1,47 @@
+from django.urls import reverse
+
+from peerpower.networks.models import NetworkRole
+from tests import factories
+from tests.conftest import ClientFor, World
+
+
+def test_a_chair_without_mfa_is_sent_to_set_it_up(world: World, client_for: ClientFor) -> None:
+    chair = factories.make_user("New Chair")
+    factories.add_member(world.other_group, chair, role="chair")
+    client = client_for(chair)
+    response = client.get(reverse("groups:detail", args=[world.other_group.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_required")
+    page = client.get(reverse("mfa_required"))
+    assert b"Set up an authenticator app" in page.content
+    # The set-up pages stay reachable (allauth first asks for the password again).
+    setup = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert setup.status_code == 200
+    assert setup.redirect_chain == [
+        (f"{reverse('account_reauthenticate')}?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F", 302)
+    ]
+
+
+def test_a_network_admin_without_mfa_is_sent_to_set_it_up(
+    world: World, client_for: ClientFor
+) -> None:
+    admin = factories.make_user("New Admin")
+    NetworkRole.objects.create(network=world.network, user=admin, role=NetworkRole.Role.ADMIN)
+    assert client_for(admin).get(reverse("home"))["Location"] == reverse("mfa_required")
+
+
+def test_a_member_needs_no_mfa(world: World, client_for: ClientFor) -> None:
+    assert client_for(world.member).get(reverse("home")).status_code == 200
+
+
+def test_login_is_rate_limited(world: World, client_for: ClientFor) -> None:
+    client = client_for(None)
+    statuses = [
+        client.post(
+            reverse("account_login"), {"login": world.member.email, "password": "wrong"}
+        ).status_code
+        for _ in range(8)
+    ]
+    last = client.post(reverse("account_login"), {"login": world.member.email, "password": "wrong"})
+    assert statuses[0] == 200
+    assert last.status_code == 429 or b"Too many failed login attempts" in last.content

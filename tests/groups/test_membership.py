@@ -1,0 +1,78 @@
+from django.urls import reverse
+
+from peerpower.groups.models import Membership
+from tests.conftest import ClientFor, World
+
+
+def test_a_member_accepts_the_pledge_once(world: World, client_for: ClientFor) -> None:
+    client = client_for(world.member)
+    page = client.get(reverse("groups:detail", args=[world.group.pk]))
+    assert b"I accept the pledge" in page.content
+    client.post(reverse("groups:pledge", args=[world.group.pk]))
+    first = Membership.objects.get(group=world.group, user=world.member).pledge_accepted_at
+    client.post(reverse("groups:pledge", args=[world.group.pk]))
+    assert (
+        Membership.objects.get(group=world.group, user=world.member).pledge_accepted_at
+        == first
+        is not None
+    )
+    assert (
+        b"I accept the pledge"
+        not in client.get(reverse("groups:detail", args=[world.group.pk])).content
+    )
+
+
+def test_the_chair_pauses_and_resumes_a_member(world: World, client_for: ClientFor) -> None:
+    membership = Membership.objects.get(group=world.group, user=world.member)
+    url = reverse("groups:membership_status", args=[world.group.pk, membership.pk])
+    client = client_for(world.chair)
+    client.post(url, {"status": "paused"})
+    membership.refresh_from_db()
+    assert membership.status == "paused"
+    client.post(url, {"status": "active"})
+    membership.refresh_from_db()
+    assert membership.status == "active"
+
+
+def test_a_member_who_left_sees_nothing_of_the_group(world: World, client_for: ClientFor) -> None:
+    assert (
+        client_for(world.former_member)
+        .get(reverse("groups:detail", args=[world.group.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(world.former_member)
+        .get(reverse("meetings:detail", args=[world.next_meeting().pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_an_invited_status_cannot_be_set_by_hand(world: World, client_for: ClientFor) -> None:
+    membership = Membership.objects.get(group=world.group, user=world.member)
+    client_for(world.chair).post(
+        reverse("groups:membership_status", args=[world.group.pk, membership.pk]),
+        {"status": "invited"},
+    )
+    membership.refresh_from_db()
+    assert membership.status == "active"
+
+
+def test_group_page_shows_each_members_attendance_over_twelve_months(
+    world: World, client_for: ClientFor
+) -> None:
+    from django.utils import timezone
+
+    from peerpower.meetings.actions import attendance_record
+    from peerpower.meetings.models import Meeting
+
+    past = Meeting.objects.filter(group=world.group, starts_at__lt=timezone.now()).get()
+    attendance_record(
+        meeting=past, marks={world.member.pk: "present", world.chair.pk: "excused"}, by=world.chair
+    )
+    response = client_for(world.chair).get(reverse("groups:detail", args=[world.group.pk]))
+    rows = {m.user.email: record for m, record in response.context["members"]}
+    assert rows[world.member.email] == {"present": 1, "absent": 0, "excused": 0}
+    assert rows[world.chair.email] == {"present": 0, "absent": 0, "excused": 1}
+    assert response.context["held_in_window"] == 1

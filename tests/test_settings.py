@@ -1,0 +1,58 @@
+"""Settings: production passes the deployment checks; SQLite is tuned for several workers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 30 + "-a-long-random-looking-secret-key-for-the-check-" + "y" * 20,
+        "ALLOWED_HOSTS": "peerpower.example.org",
+        "PEERPOWER_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "",
+        "PEERPOWER_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
+    if connection.vendor != "sqlite":
+        return  # the PostgreSQL leg has nothing to tune here
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20000
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
