@@ -110,8 +110,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "peerpower.urls"
 FORM_RENDERER = "peerpower.lib.forms.FormRenderer"
-# Links typed without a scheme are taken as https (Django 6 does this by default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 WSGI_APPLICATION = "peerpower.wsgi.application"
 
 TEMPLATES = [

@@ -9,6 +9,11 @@ from peerpower.networks.models import Network, Venue
 
 class GroupForm(forms.ModelForm[PeerGroup]):
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="Video-call link, for online or hybrid meetings.",
+    )
 
     class Meta:
         model = PeerGroup
@@ -47,7 +52,6 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         venue_field = self.fields["default_venue"]
         if isinstance(venue_field, forms.ModelChoiceField):
             venue_field.queryset = Venue.objects.filter(network=network)
-        self.fields["online_link"].help_text = "Video-call link, for online or hybrid meetings."
 
     def _post_clean(self) -> None:
         # Validation of the whole group (pattern ends after it starts, sizes) is the action's

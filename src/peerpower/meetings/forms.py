@@ -22,7 +22,7 @@ class MeetingMoveForm(forms.Form):
     venue = forms.ModelChoiceField(
         queryset=Venue.objects.none(), required=False, empty_label="No venue (online only)"
     )
-    online_link = forms.URLField(required=False, label="Online link")
+    online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         self.zone = ZoneInfo(meeting.group.time_zone)
