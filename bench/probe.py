@@ -18,7 +18,7 @@ from importlib import import_module
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerpower.settings")
 
-import django  # noqa: E402  (DJANGO_SETTINGS_MODULE must be set first)
+import django
 
 django.setup()
 

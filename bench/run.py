@@ -13,6 +13,7 @@ import argparse
 import html
 import http.client
 import json
+import math
 import os
 import platform
 import shutil
@@ -63,9 +64,12 @@ def bench_env(var_dir: Path) -> dict[str, str]:
 def run_step(args: list[str], env: dict[str, str], what: str) -> str:
     """Run one set-up command; on failure show its output and stop."""
     started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603 - fixed argv built here from sys.executable; no shell
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed argv built here from sys.executable; no shell
+            args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BenchError(f"{what} did not finish within {error.timeout:.0f} s") from error
     if result.returncode != 0:
         raise BenchError(
             f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
@@ -112,6 +116,9 @@ def start_gunicorn(
                 str(workers),
                 "--error-logfile",
                 "-",
+                # gunicorn >= 24 otherwise opens a control socket in ~/.gunicorn/, outside the
+                # throwaway directory and shared with any other gunicorn of this user.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
@@ -175,6 +182,7 @@ class Target:
     # Byte strings every response body must contain: proof that this is the real page and not
     # a login form, an MFA prompt or an error page that happens to answer 200.
     markers: list[bytes]
+    query_key: str = ""  # its entry in the probe's query counts
     queries: int | None = None
 
 
@@ -184,7 +192,6 @@ class Result:
     latencies: list[float] = field(default_factory=list)  # seconds, measured requests only
     wall: float = 0.0
     connects: int = 0
-    timed_out: bool = False
 
 
 class Checker:
@@ -280,18 +287,42 @@ def drive(
 
 
 def measure(
-    port: int, target: Target, cookie: str, *, warmup: int, requests: int, clients: int, limit: float
-) -> Result:
-    result = Result(target)
-    deadline = time.monotonic() + limit
-    drive(port, target, cookie, warmup, clients, deadline, None)
-    wall, connects, timed_out = drive(
-        port, target, cookie, requests, clients, deadline, result.latencies.append
-    )
-    result.wall, result.connects, result.timed_out = wall, connects, timed_out
-    if not result.latencies:
-        raise BenchError(f"{target.path}: no measured request finished within {limit:.0f} s")
-    return result
+    port: int, targets: list[Target], cookie: str, args: argparse.Namespace
+) -> tuple[list[Result], bool]:
+    """Warm every target up, then measure them in interleaved rounds.
+
+    Each round sends an equal share of the measured requests to every target in turn, so a
+    burst of load from something else on the machine lands on all targets alike instead of on
+    whichever one happened to be running. Returns the results and whether the time limit
+    stopped the run early.
+    """
+    deadline = time.monotonic() + args.time_limit
+    results = [Result(target) for target in targets]
+    for target in targets:
+        drive(port, target, cookie, args.warmup, args.clients, deadline, None)
+    rounds = max(1, min(args.rounds, args.requests))
+    shares = [
+        args.requests // rounds + (1 if i < args.requests % rounds else 0) for i in range(rounds)
+    ]
+    cut = False
+    for number, share in enumerate(shares, 1):
+        if time.monotonic() > deadline:
+            cut = True
+            break
+        for result in results:
+            wall, connects, timed_out = drive(
+                port, result.target, cookie, share, args.clients, deadline, result.latencies.append
+            )
+            result.wall += wall
+            result.connects += connects
+            cut = cut or timed_out
+        print(f"  measured round {number}/{rounds}", flush=True)
+    for result in results:
+        if not result.latencies:
+            raise BenchError(
+                f"{result.target.path}: no measured request finished within {args.time_limit:.0f} s"
+            )
+    return results, cut
 
 
 # --------------------------------------------------------------------------- report
@@ -300,11 +331,13 @@ def measure(
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (no interpolation): a latency some request really had."""
     ordered = sorted(values)
-    rank = max(1, round(fraction * len(ordered) + 0.5))
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = math.ceil(fraction * len(ordered) - 1e-9)  # 1-based; the epsilon absorbs 0.95 * 400
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
 
 
-def report(results: list[Result], args: argparse.Namespace, info: dict[str, object]) -> None:
+def report(
+    results: list[Result], cut: bool, args: argparse.Namespace, info: dict[str, object]
+) -> None:
     base = results[0]
     base_p50 = percentile(base.latencies, 0.50)
     base_p95 = percentile(base.latencies, 0.95)
@@ -321,7 +354,7 @@ def report(results: list[Result], args: argparse.Namespace, info: dict[str, obje
     print(
         f"cores: {os.cpu_count()} (usable by this process: {usable}) · gunicorn sync workers: "
         f"{args.workers} · clients: {args.clients} · per target: {args.warmup} warm-up + "
-        f"{args.requests} measured"
+        f"{args.requests} measured in {args.rounds} interleaved rounds"
     )
     print(
         f"logged in as {info['user_name']} · group {info['group_name']} "
@@ -330,7 +363,7 @@ def report(results: list[Result], args: argparse.Namespace, info: dict[str, obje
     print()
     header = (
         f"{'target':<22} {'path':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>8} "
-        f"{'p95 ms':>8} {'p50 ×bare':>9} {'p95 ×bare':>9} {'SQL':>4}"
+        f"{'p95 ms':>8} {'p50/bare':>9} {'p95/bare':>9} {'SQL':>4}"
     )
     print(header)
     print("-" * len(header))
@@ -345,7 +378,7 @@ def report(results: list[Result], args: argparse.Namespace, info: dict[str, obje
         )
     print()
     print(
-        "×bare = this target's latency / the bare view's (/healthz, no session), same run. "
+        "p50/bare, p95/bare = the latency over the bare view's (/healthz, no session), same run. "
         "SQL = queries for one request, counted in-process with django.test.Client."
     )
     reconnects = sum(r.connects for r in results)
@@ -355,9 +388,11 @@ def report(results: list[Result], args: argparse.Namespace, info: dict[str, obje
             "Each request opened a new TCP connection: gunicorn's sync workers close every "
             "connection (no keep-alive), so latencies include a loopback connect."
         )
-    short = [r.target.path for r in results if r.timed_out]
-    if short:
-        print(f"WARNING: cut short by the {args.time_limit:.0f} s limit: {', '.join(short)}")
+    if cut:
+        print(
+            f"WARNING: the {args.time_limit:.0f} s limit stopped the run before "
+            f"{args.requests} requests per target; the counts above are what was measured."
+        )
     if args.sql:
         queries_by_path = info["queries"]
         assert isinstance(queries_by_path, dict)  # noqa: S101 - shape of our own probe's JSON
@@ -377,7 +412,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=400, help="measured requests per target")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
-        "--time-limit", type=float, default=20.0, help="seconds allowed per target (then cut)"
+        "--rounds", type=int, default=8, help="interleaved rounds the measured requests span"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=90.0,
+        help="seconds allowed for all the HTTP load (warm-up included); then the run is cut",
     )
     parser.add_argument("--sql", action="store_true", help="also print each page's SQL")
     parser.add_argument(
@@ -398,21 +439,27 @@ def build_targets(info: dict[str, object]) -> list[Target]:
         if data["status"] != 200:
             raise BenchError(f"in-process GET {path} answered {data['status']}, not 200")
     targets = [
-        Target("bare view (baseline)", "/healthz", False, [b"ok"]),
-        Target("bare view + session", "/healthz", True, [b"ok"]),
-        Target("home", "/", True, [*logged_in, b"Hello, ", meeting_link]),
-        Target("group page", f"/groups/{group_id}/", True, [*logged_in, group, meeting_link]),
+        Target("bare view (baseline)", "/healthz", False, [b"ok"], "/healthz"),
+        Target("bare view + session", "/healthz", True, [b"ok"], "/healthz+session"),
+        Target("home", "/", True, [*logged_in, b"Hello, ", meeting_link], "/"),
+        Target(
+            "group page",
+            f"/groups/{group_id}/",
+            True,
+            [*logged_in, group, meeting_link],
+            f"/groups/{group_id}/",
+        ),
         Target(
             "meeting page",
             f"/meetings/{meeting_id}/",
             True,
             [*logged_in, group, f"/meetings/{meeting_id}/calendar.ics".encode()],
+            f"/meetings/{meeting_id}/",
         ),
     ]
     for target in targets:
-        key = f"{target.path}+session" if target.with_session else target.path
-        if key in queries:
-            target.queries = queries[key]["count"]
+        if target.query_key in queries:
+            target.queries = queries[target.query_key]["count"]
     return targets
 
 
@@ -432,26 +479,10 @@ def main() -> int:
         proc = start_gunicorn(env, port, args.workers, log_path)
         wait_healthy(proc, port, log_path, timeout=30)
         print(f"  gunicorn up on {HOST}:{port}", flush=True)
-        results = []
-        for target in targets:
-            result = measure(
-                port,
-                target,
-                cookie,
-                warmup=args.warmup,
-                requests=args.requests,
-                clients=args.clients,
-                limit=args.time_limit,
-            )
-            print(
-                f"  {target.name:<28} {result.wall:5.1f} s "
-                f"({len(result.latencies)} requests)",
-                flush=True,
-            )
-            results.append(result)
+        results, cut = measure(port, targets, cookie, args)
         if proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
-        report(results, args, info)
+        report(results, cut, args, info)
         print(f"\nTotal time: {time.perf_counter() - started:.0f} s")
         return 0
     except BenchError as error:

@@ -5,14 +5,18 @@ deciding who may see it.
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, hash_token
+from peerpower.groups.models import Membership
+from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.meetings.models import Meeting
 from tests.conftest import ClientFor, World
 
@@ -79,6 +83,26 @@ EXPECTED: dict[str, dict[str, int]] = {
     "account_settings": everyone(200),
     "calendar_settings": everyone(200),
     "mfa_required": everyone(302),  # everyone here has MFA or needs none: sent home
+    # The issues session: the group's pledged members only. Admins may know the meeting
+    # exists, so they get a page saying it is for members; everyone else a 404.
+    "issues:meeting": only({"member": 200, "chair": 200, "admin": 403}),
+    "issues:submit": POST_ONLY,
+    "issues:order": POST_ONLY,
+    "issues:check_in": POST_ONLY,
+    "issues:room": only({"member": 200, "chair": 200}),
+    "issues:room_state": only({"member": 200, "chair": 200}),
+    "issues:room_act": POST_ONLY,
+    "issues:room_note": POST_ONLY,
+    "issues:detail": only({"member": 200, "chair": 200}),
+    "issues:edit": only({"member": 200}),  # the presenter only
+    "issues:delete": only({"member": 200}),
+    "issues:withdraw": POST_ONLY,
+    "issues:back": POST_ONLY,
+    "issues:notes_share": POST_ONLY,
+    "issues:commitment": POST_ONLY,
+    "issues:commitments": everyone(200),
+    "issues:report": POST_ONLY,
+    "issues:access_log": only({"member": 200, "chair": 200}),
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -88,6 +112,16 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "meetings:rsvp": only({"member": 400, "chair": 400}),
     "meetings:reinstate": only({"chair": 302, "admin": 302}),
     "invitation_revoke": only({"chair": 302, "admin": 302}),
+    "issues:submit": only({"member": 400, "chair": 400}),
+    "issues:order": only({"member": 302, "chair": 302}),
+    "issues:check_in": only({"member": 400, "chair": 400}),
+    "issues:room_act": only({"member": 302, "chair": 302}),
+    "issues:room_note": only({"member": 302, "chair": 302}),
+    "issues:withdraw": only({"member": 302, "chair": 302}),
+    "issues:back": only({"member": 302, "chair": 302}),
+    "issues:notes_share": only({"member": 302, "chair": 302}),
+    "issues:commitment": only({"member": 302, "chair": 302}),
+    "issues:report": only({"member": 302, "chair": 302}),
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -128,6 +162,17 @@ ALLAUTH_PRIVATE = {
 }
 
 
+ISSUE_URLS = {
+    "issues:detail",
+    "issues:edit",
+    "issues:delete",
+    "issues:withdraw",
+    "issues:back",
+    "issues:notes_share",
+    "issues:commitment",
+}
+
+
 def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
     meeting = world.next_meeting()
     past = (
@@ -146,7 +191,23 @@ def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
         "uidb36": "1",
         "id": "1",
     }
-    if name.startswith("groups:"):
+    if name.startswith("issues:"):
+        # The member (who brings a fresh issue each time) and the chair have pledged.
+        Membership.objects.filter(group=world.group, user__in=[world.member, world.chair]).update(
+            pledge_accepted_at=timezone.now()
+        )
+        issue = issue_submit(meeting=meeting, presenter=world.member, question="How do I?")
+        commitment = commitment_record(
+            issue=issue,
+            by=world.member,
+            text="Call",
+            due_on=timezone.localdate() + timedelta(days=9),
+        )
+        values["pk"] = {
+            "issues:access_log": world.group.pk,
+            "issues:report": commitment.pk,
+        }.get(name, issue.pk if name in ISSUE_URLS else meeting.pk)
+    elif name.startswith("groups:"):
         values["pk"] = world.group.pk
     elif name == "meetings:attendance":
         values["pk"] = past.pk if past else meeting.pk

@@ -59,19 +59,19 @@ def count_queries(client: Client, url: str) -> int:
 
 PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who looks, url, pinned query count)
-    "home as member": ("member", lambda w: reverse("home"), 14),
-    "home as chair": ("chair", lambda w: reverse("home"), 11),
-    "group list as admin": ("admin", lambda w: reverse("groups:list"), 6),
-    "group page as chair": ("chair", lambda w: reverse("groups:detail", args=[w.group.pk]), 14),
+    "home as member": ("member", lambda w: reverse("home"), 11),
+    "home as chair": ("chair", lambda w: reverse("home"), 10),
+    "group list as admin": ("admin", lambda w: reverse("groups:list"), 5),
+    "group page as chair": ("chair", lambda w: reverse("groups:detail", args=[w.group.pk]), 13),
     "meeting page as member": (
         "member",
         lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),
-        13,
+        10,
     ),
     "network page as admin": (
         "admin",
         lambda w: reverse("networks:detail", args=[w.network.slug]),
-        8,
+        7,
     ),
     "calendar feed": (
         "anonymous",
@@ -84,7 +84,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
             "meetings:attendance",
             args=[Meeting.objects.filter(group=w.group, starts_at__lt=timezone.now()).last().pk],  # type: ignore[union-attr]
         ),
-        9,
+        8,
     ),
 }
 
@@ -96,6 +96,7 @@ def test_list_page_query_count_does_not_grow_with_rows(
     role, url_of, pinned = PAGES[page]
     client = client_for(getattr(world, role, None))
     url = url_of(world)
+    client.get(url)  # the first request of a session also stores the MFA check in it
     invitation_create(
         network=world.network,
         group=world.group,

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "peerpower.networks",
     "peerpower.groups",
     "peerpower.meetings",
+    "peerpower.issues",
     "peerpower.demo",
 ]
 
@@ -140,6 +141,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "peerpower.sqlite3")),
+            # Tests use a file too: an in-memory database shares locks differently (it
+            # answers "table is locked" where a file waits), so concurrency tests would lie.
+            # One file per process, so parallel runs do not share one.
+            "TEST": {"NAME": str(VAR_DIR / f"test-peerpower-{os.getpid()}.sqlite3")},
             "OPTIONS": {
                 # Several gunicorn workers and the task worker share one file: WAL lets readers
                 # run beside a writer, IMMEDIATE takes the write lock at BEGIN (so a transaction

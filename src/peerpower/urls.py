@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -44,12 +45,19 @@ networks_patterns = (
     "networks",
 )
 
+# The admin's own log-in would skip two-factor authentication; send it through allauth's.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+# The admin's own log-in would skip two-factor authentication; send it through allauth's.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("groups/", include(groups_patterns)),
     path("", include(meetings_patterns)),
     path("network/", include(networks_patterns)),
+    path("", include("peerpower.issues.urls")),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path(
         "invitations/<int:pk>/withdraw/", account_views.invitation_revoke, name="invitation_revoke"

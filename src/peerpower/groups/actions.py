@@ -133,6 +133,8 @@ def membership_set_status(*, membership: Membership, status: str, by: User) -> M
         Membership.Status.ACTIVE: {Membership.Status.PAUSED, Membership.Status.LEFT},
         Membership.Status.PAUSED: {Membership.Status.ACTIVE, Membership.Status.LEFT},
     }
+    if membership.role == Membership.Role.CHAIR:
+        raise ValidationError("The chair's membership is changed by the network's admins.")
     if status not in allowed.get(Membership.Status(membership.status), set()):
         raise ValidationError(
             f"A membership that is {membership.get_status_display()} cannot be set to {status}."

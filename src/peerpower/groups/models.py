@@ -58,6 +58,14 @@ class PeerGroup(models.Model):
     start_time = models.TimeField()
     end_time = models.TimeField()
     series_start = models.DateField(help_text="The first month the group meets.")
+    protocol = models.ForeignKey(
+        "issues.Protocol",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="How the group works an issue; empty means the standard issue processing.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,11 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts.actions import invitation_create
@@ -18,7 +20,6 @@ from peerpower.groups.forms import GroupCreateForm, GroupForm, MembershipStatusF
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
 from peerpower.groups.queries import (
     current_memberships,
-    groups_managed_by,
     groups_visible_to,
     groups_with_counts,
     membership_of,
@@ -39,7 +40,7 @@ def get_group_for_user(request: AuthenticatedRequest, pk: int) -> PeerGroup:
 
 def get_group_for_manager(request: AuthenticatedRequest, pk: int) -> PeerGroup:
     group = get_group_for_user(request, pk)
-    if not groups_managed_by(request.user).filter(pk=group.pk).exists():
+    if not rules.test_rule("groups.manage", request.user, group):
         raise Http404
     return group
 
@@ -102,7 +103,7 @@ def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     now = timezone.now()
-    can_manage = groups_managed_by(request.user).filter(pk=group.pk).exists()
+    can_manage = rules.test_rule("groups.manage", request.user, group)
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = (
@@ -150,7 +151,16 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_manager(request, pk)
-    form = InviteForm(request.POST or None, roles=[Invitation.Role.MEMBER])
+    roles = [Invitation.Role.MEMBER]
+    has_chair = Membership.objects.filter(
+        group=group, role=Membership.Role.CHAIR, status__in=["invited", "active", "paused"]
+    ).exists()
+    if (
+        not has_chair
+        and networks_administered_by(request.user).filter(pk=group.network_id).exists()
+    ):
+        roles.append(Invitation.Role.CHAIR)  # an admin replaces a chair who has gone
+    form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             invitation_create(
@@ -183,6 +193,11 @@ def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(
             request, "Thank you. You have accepted the group's confidentiality pledge."
         )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
     return redirect("groups:detail", group.pk)
 
 

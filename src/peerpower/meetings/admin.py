@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 
@@ -11,25 +12,21 @@ class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
 class ParticipationInline(admin.TabularInline[Participation, Meeting]):
     model = Participation
     extra = 0
-    raw_id_fields = ("user",)
 
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin[Meeting]):
-    """Read-mostly: times and status change through the meeting pages, which notify members."""
+    """For looking things up. Meetings change on the meeting pages, whose actions keep the
+    series, calendars and members' emails right."""
 
     list_display = ("group", "starts_at", "status", "changed_by_hand", "sequence")
     list_filter = ("status", "group__network", "group")
     list_select_related = ("group",)
     date_hierarchy = "starts_at"
-    readonly_fields = (
-        "uid",
-        "slot",
-        "starts_at",
-        "ends_at",
-        "status",
-        "sequence",
-        "changed_by_hand",
-        "cancel_reason",
-    )
     inlines = (AgendaItemInline, ParticipationInline)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
+        return False

@@ -13,7 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import Membership
+from peerpower.groups.models import Membership, PeerGroup
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.calendar import invitation_ics
 from peerpower.meetings.models import Meeting, ReminderSent
@@ -142,3 +142,12 @@ def send_due_reminders(now: datetime | None = None) -> int:
 @db_periodic_task(crontab(minute="*/15"))
 def send_reminders() -> None:
     send_due_reminders()
+
+
+@db_periodic_task(crontab(hour="2", minute="15"))
+def extend_series() -> None:
+    """Keep every group's meetings a year ahead: each month adds the new month's meeting."""
+    from peerpower.meetings.actions import series_generate  # actions queue this module's tasks
+
+    for group in PeerGroup.objects.all():
+        series_generate(group=group)

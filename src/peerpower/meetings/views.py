@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
-from peerpower.groups.queries import current_memberships, groups_managed_by, membership_of
+from peerpower.groups.queries import current_memberships, membership_of
 from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
 from peerpower.meetings import actions
 from peerpower.meetings.calendar import feed_ics, invitation_ics
@@ -34,7 +35,7 @@ def get_meeting_for_user(request: AuthenticatedRequest, pk: int) -> Meeting:
 
 def get_meeting_for_manager(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_meeting_for_user(request, pk)
-    if not groups_managed_by(request.user).filter(pk=meeting.group_id).exists():
+    if not rules.test_rule("meetings.manage", request.user, meeting):
         raise Http404
     return meeting
 
@@ -55,6 +56,7 @@ def _rsvp_context(
         form = RsvpForm(initial=initial)
     return {
         "meeting": meeting,
+        "membership": membership,
         "can_rsvp": can_rsvp,
         "mine": mine,
         "rsvp_form": form,
@@ -64,7 +66,7 @@ def _rsvp_context(
 
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    can_manage = groups_managed_by(request.user).filter(pk=meeting.group_id).exists()
+    can_manage = rules.test_rule("meetings.manage", request.user, meeting)
     segments = timed_agenda(meeting, list(meeting.agenda_items.all()))
     replies = {p.user_id: p for p in Participation.objects.filter(meeting=meeting)}
     people = []

@@ -17,6 +17,9 @@ class Network(models.Model):
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
     contact_email = models.EmailField(blank=True)
+    issue_retention_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Issues, notes and check-ins older than this are erased."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,104 @@
+"""Who may see what of the issues session. Every page, poll, email and export asks here.
+
+The rule: a person sees a group's issues, check-ins, commitments and access log only while
+they are a current member (active or paused) or the chair, have accepted the group's
+confidentiality pledge, and only for meetings on or after the day they joined. Network admins,
+coaches, speakers, guests, other groups and former members see nothing, whatever else they
+may do. Scribe's notes are narrower still: the presenter's own, unless the presenter shared them.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from peerpower.accounts.models import User
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate, Note
+from peerpower.meetings.models import Meeting
+
+CURRENT = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+
+
+def _seat(user: User, group_ref: str, meeting_start_ref: str) -> Exists:
+    """The person held a pledged seat in the row's group by the day of the row's meeting."""
+    return Exists(
+        Membership.objects.filter(
+            group=OuterRef(group_ref),
+            user=user,
+            status__in=CURRENT,
+            pledge_accepted_at__isnull=False,
+            joined_on__lte=OuterRef(meeting_start_ref),
+        )
+    )
+
+
+def issues_visible_to(user: User | AnonymousUser) -> QuerySet[Issue]:
+    if not user.is_authenticated:
+        return Issue.objects.none()
+    return Issue.objects.filter(_seat(user, "group_id", "meeting__starts_at__date")).exclude(
+        status=Issue.Status.WITHDRAWN
+    )
+
+
+def notes_visible_to(user: User | AnonymousUser) -> QuerySet[Note]:
+    if not user.is_authenticated:
+        return Note.objects.none()
+    visible = issues_visible_to(user)
+    return Note.objects.filter(issue__in=visible).filter(
+        Q(issue__presenter=user) | Q(issue__notes_shared=True)
+    )
+
+
+def commitments_visible_to(user: User | AnonymousUser) -> QuerySet[Commitment]:
+    if not user.is_authenticated:
+        return Commitment.objects.none()
+    return Commitment.objects.filter(issue__in=issues_visible_to(user))
+
+
+def updates_visible_to(user: User | AnonymousUser) -> QuerySet[MonthlyUpdate]:
+    if not user.is_authenticated:
+        return MonthlyUpdate.objects.none()
+    return MonthlyUpdate.objects.filter(
+        _seat(user, "meeting__group_id", "meeting__starts_at__date")
+    )
+
+
+def access_log_visible_to(user: User | AnonymousUser) -> QuerySet[IssueView]:
+    return IssueView.objects.filter(issue__in=issues_visible_to(user))
+
+
+def can_enter_room(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """May see the live room of this meeting (and so the issues in it)."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        group_id=meeting.group_id,
+        user=user,
+        status__in=CURRENT,
+        pledge_accepted_at__isnull=False,
+        joined_on__lte=meeting.starts_at.date(),
+    ).exists()
+
+
+def needs_pledge(user: User | AnonymousUser, group: PeerGroup) -> bool:
+    """A current member who has not yet accepted the pledge (and so sees no issues)."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        group=group, user=user, status__in=CURRENT, pledge_accepted_at__isnull=True
+    ).exists()
+
+
+def queue_for(user: User, meeting: Meeting) -> QuerySet[Issue]:
+    """The meeting's issues the person may see, in the order the session will take them:
+    the chair's order first, then urgency and backing."""
+    return (
+        issues_visible_to(user)
+        .filter(meeting=meeting)
+        .exclude(status=Issue.Status.WITHDRAWN)
+        .select_related("presenter")
+        .annotate(
+            backing_count=Count("backings", distinct=True),
+            backed_by_me=Exists(Backing.objects.filter(issue=OuterRef("pk"), user=user)),
+        )
+        .order_by("position", "-urgency", "-backing_count", "created_at")
+    )

@@ -1,0 +1,544 @@
+"""Pages of the issues session: bringing and backing issues, the queue, the live room,
+notes, commitments and report-back, the check-in, and the access log.
+
+Every page reads through `peerpower.issues.queries`; none filters confidential rows itself.
+Forms that carry what members write are marked sensitive, so error reports never include it.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership
+from peerpower.groups.queries import current_memberships, groups_visible_to
+from peerpower.issues import actions
+from peerpower.issues.forms import (
+    ChairIssueForm,
+    CommitmentForm,
+    IssueForm,
+    NoteForm,
+    ReportForm,
+    UpdateForm,
+)
+from peerpower.issues.models import Commitment, Issue, Protocol, RoomState
+from peerpower.issues.queries import (
+    access_log_visible_to,
+    can_enter_room,
+    commitments_visible_to,
+    issues_visible_to,
+    needs_pledge,
+    notes_visible_to,
+    queue_for,
+    updates_visible_to,
+)
+from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.meetings.models import AgendaItem, Meeting, timed_agenda
+from peerpower.meetings.queries import meetings_visible_to
+
+SENSITIVE = sensitive_post_parameters(
+    "question", "why_now", "tried", "help_wanted", "text", "report", "comment"
+)
+
+
+def _meeting_for_room(request: AuthenticatedRequest, pk: int) -> Meeting:
+    """The meeting, if the person holds a pledged seat in its group; 404 otherwise."""
+    meeting = get_object_or_404(
+        meetings_visible_to(request.user).prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position"))
+        ),
+        pk=pk,
+    )
+    if not can_enter_room(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def _issue_for_user(request: AuthenticatedRequest, pk: int) -> Issue:
+    return get_object_or_404(
+        issues_visible_to(request.user).select_related("meeting__group", "presenter"), pk=pk
+    )
+
+
+def _is_chair(request: AuthenticatedRequest, meeting: Meeting) -> bool:
+    return Membership.objects.filter(
+        group_id=meeting.group_id,
+        user=request.user,
+        role=Membership.Role.CHAIR,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+
+
+def _protocol(meeting: Meeting) -> Protocol:
+    return actions._protocol(meeting)
+
+
+@require_GET
+def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        meetings_visible_to(request.user).prefetch_related("agenda_items"), pk=pk
+    )
+    if needs_pledge(request.user, meeting.group):
+        return render(
+            request,
+            "issues/pledge_first.html",
+            {"meeting": meeting, "pledge": CONFIDENTIALITY_PLEDGE},
+        )
+    if not can_enter_room(request.user, meeting):
+        return render(request, "issues/members_only.html", {"meeting": meeting}, status=403)
+    return render(request, "issues/meeting_issues.html", _issues_context(request, meeting))
+
+
+def _issues_context(
+    request: AuthenticatedRequest, meeting: Meeting, **forms: Any
+) -> dict[str, Any]:
+    protocol = _protocol(meeting)
+    is_chair = _is_chair(request, meeting)
+    queue = list(queue_for(request.user, meeting))
+    earlier_open = commitments_visible_to(request.user).filter(
+        issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at
+    ).exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED]).select_related(
+        "member"
+    ) | commitments_visible_to(request.user).filter(
+        issue__group_id=meeting.group_id, reported_at__gte=meeting.starts_at - timedelta(days=1)
+    )
+    members = Membership.objects.filter(group_id=meeting.group_id, status=Membership.Status.ACTIVE)
+    return {
+        "meeting": meeting,
+        "protocol": protocol,
+        "fits": actions.issues_that_fit(meeting, protocol),
+        "queue": queue,
+        "is_chair": is_chair,
+        "open_for_issues": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
+        "issue_form": forms.get("issue_form") or IssueForm(),
+        "chair_form": forms.get("chair_form")
+        or (ChairIssueForm(members=_member_users(members)) if is_chair else None),
+        "update_form": forms.get("update_form") or UpdateForm(),
+        "updates": list(
+            updates_visible_to(request.user).filter(meeting=meeting).select_related("user")
+        ),
+        "report_back": list(
+            earlier_open.distinct().select_related("member").order_by("member__name", "due_on")
+        ),
+        "report_form": ReportForm(),
+    }
+
+
+def _member_users(members: Any) -> Any:
+    from peerpower.accounts.models import User
+
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("name")
+
+
+@SENSITIVE
+@require_POST
+def issue_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    chair_adding = "presenter" in request.POST
+    if chair_adding:
+        members = Membership.objects.filter(
+            group_id=meeting.group_id, status=Membership.Status.ACTIVE
+        )
+        form: IssueForm = ChairIssueForm(request.POST, members=_member_users(members))
+    else:
+        form = IssueForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        presenter = data.pop("presenter", request.user)
+        try:
+            actions.issue_submit(meeting=meeting, presenter=presenter, by=request.user, **data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The issue is in the queue for this meeting.")
+            return redirect("issues:meeting", meeting.pk)
+    key = "chair_form" if chair_adding else "issue_form"
+    return render(
+        request,
+        "issues/meeting_issues.html",
+        _issues_context(request, meeting, **{key: form}),
+        status=400,
+    )
+
+
+@require_POST
+def issue_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    try:
+        if request.POST.get("back") == "0":
+            actions.issue_unback(issue=issue, user=request.user)
+        else:
+            actions.issue_back(issue=issue, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("issues:meeting", issue.meeting_id)
+
+
+@require_POST
+def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    chosen = []
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if key.startswith("order_") and value.strip():
+            try:
+                chosen.append((int(value), int(key.removeprefix("order_"))))
+            except ValueError:
+                messages.error(
+                    request,
+                    "Give each issue you want to take a whole number; leave the rest empty.",
+                )
+                return redirect("issues:meeting", meeting.pk)
+    try:
+        queued = actions.queue_fix(
+            meeting=meeting, order=[pk for _, pk in sorted(chosen)], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The order is fixed: {len(queued)} issue(s) queued; the rest are carried over.",
+        )
+    return redirect("issues:meeting", meeting.pk)
+
+
+@require_GET
+def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    actions.issue_view_record(issue=issue, user=request.user)
+    commitment = Commitment.objects.filter(issue=issue).first()
+    return render(
+        request,
+        "issues/issue_detail.html",
+        {
+            "issue": issue,
+            "is_presenter": issue.presenter_id == request.user.pk,
+            "editable": issue.meeting.starts_at > timezone.now() and not issue.meeting.is_cancelled,
+            "notes": list(
+                notes_visible_to(request.user).filter(issue=issue).select_related("author")
+            ),
+            "note_count": issue.notes.count(),
+            "commitment": commitment,
+            "commitment_form": CommitmentForm(
+                initial={"text": commitment.text, "due_on": commitment.due_on}
+                if commitment
+                else None
+            ),
+            "views": list(
+                access_log_visible_to(request.user).filter(issue=issue).select_related("user")[:50]
+            ),
+        },
+    )
+
+
+@SENSITIVE
+@require_http_methods(["GET", "POST"])
+def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    if issue.presenter_id != request.user.pk:
+        raise Http404
+    initial = {
+        f: getattr(issue, f) for f in ("question", "why_now", "tried", "help_wanted", "urgency")
+    }
+    form = IssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.issue_update(issue=issue, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Your issue is updated.")
+            return redirect("issues:detail", issue.pk)
+    return render(request, "issues/issue_edit.html", {"issue": issue, "form": form})
+
+
+@require_POST
+def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    try:
+        actions.issue_withdraw(issue=issue, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("issues:detail", issue.pk)
+    messages.success(request, "Your issue is withdrawn.")
+    return redirect("issues:meeting", issue.meeting_id)
+
+
+@require_http_methods(["GET", "POST"])
+def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    if issue.presenter_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        meeting_id = issue.meeting_id
+        actions.issue_delete(issue=issue, by=request.user)
+        messages.success(request, "Your issue and its notes are deleted.")
+        return redirect("issues:meeting", meeting_id)
+    return render(request, "issues/issue_delete.html", {"issue": issue})
+
+
+@SENSITIVE
+@require_POST
+def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The scribe's note goes to the issue being worked when it is sent."""
+    meeting = _meeting_for_room(request, pk)
+    state = actions.room_for(meeting)
+    issue = issues_visible_to(request.user).filter(pk=state.issue_id or 0).first()
+    form = NoteForm(request.POST)
+    if issue is None:
+        messages.error(request, "No issue is being worked, so there is nothing to note against.")
+    elif not form.is_valid():
+        messages.error(request, "Write the point first (up to 1,000 characters).")
+    else:
+        try:
+            actions.note_add(issue=issue, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Noted for the presenter.")
+    return redirect("issues:room", meeting.pk)
+
+
+@require_POST
+def notes_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    try:
+        actions.notes_share(issue=issue, by=request.user, shared=request.POST.get("shared") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("issues:detail", issue.pk)
+
+
+@SENSITIVE
+@require_POST
+def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    issue = _issue_for_user(request, pk)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.commitment_record(issue=issue, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, "Your commitment is recorded. The group will ask how it went next time."
+            )
+    if not form.is_valid() or form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if request.POST.get("next") == "room":
+        return redirect("issues:room", issue.meeting_id)
+    return redirect("issues:detail", issue.pk)
+
+
+@SENSITIVE
+@require_POST
+def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(
+        commitments_visible_to(request.user).select_related("issue"), pk=pk
+    )
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.commitment_report(commitment=commitment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you for reporting back.")
+    else:
+        messages.error(request, "Choose where it stands and add a line on what happened.")
+    if request.POST.get("next") == "meeting":
+        return redirect("issues:meeting", int(request.POST.get("meeting", "0") or 0))
+    return redirect("issues:commitments")
+
+
+@SENSITIVE
+@require_POST
+def update_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.update_submit(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Your check-in is shared with the group.")
+            return redirect("issues:meeting", meeting.pk)
+    return render(
+        request,
+        "issues/meeting_issues.html",
+        _issues_context(request, meeting, update_form=form),
+        status=400,
+    )
+
+
+@require_GET
+def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
+    commitments = (
+        commitments_visible_to(request.user)
+        .filter(member=request.user)
+        .select_related("issue__group", "issue__meeting")
+        .order_by("-due_on")
+    )
+    return render(
+        request,
+        "issues/commitments.html",
+        {"commitments": commitments, "report_form": ReportForm()},
+    )
+
+
+@require_GET
+def access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(groups_visible_to(request.user), pk=pk)
+    views = (
+        access_log_visible_to(request.user)
+        .filter(issue__group=group)
+        .select_related("user", "issue")[:200]
+    )
+    if not Membership.objects.filter(
+        group=group,
+        user=request.user,
+        status__in=["active", "paused"],
+        pledge_accepted_at__isnull=False,
+    ).exists():
+        raise Http404
+    return render(request, "issues/access_log.html", {"group": group, "views": views})
+
+
+# --- the live room -------------------------------------------------------------------------
+
+
+def _room_context(
+    request: AuthenticatedRequest, meeting: Meeting, room: RoomState, **extra: Any
+) -> dict[str, Any]:
+    now = timezone.now()
+    items = list(meeting.agenda_items.all())
+    segment = items[room.segment] if room.segment_started_at and room.segment < len(items) else None
+    protocol = _protocol(meeting)
+    steps = list(protocol.steps.all())
+    issue = (
+        issues_visible_to(request.user)
+        .filter(pk=room.issue_id or 0)
+        .select_related("presenter")
+        .first()
+    )
+    step = steps[room.step] if issue and room.step < len(steps) else None
+    is_chair = _is_chair(request, meeting)
+    return {
+        "meeting": meeting,
+        "room": room,
+        "now": now,
+        "segments": timed_agenda(meeting, items),
+        "segment": segment,
+        "segment_ends_at": (
+            room.segment_started_at + timedelta(minutes=segment.minutes)
+            if segment and room.segment_started_at
+            else None
+        ),
+        "issue": issue,
+        "steps": steps,
+        "step": step,
+        "step_ends_at": room.step_started_at + timedelta(minutes=step.minutes)
+        if step and room.step_started_at
+        else None,
+        "is_last_step": bool(steps) and room.step == len(steps) - 1,
+        "is_chair": is_chair,
+        "is_scribe": room.scribe_id == request.user.pk,
+        "is_presenter": issue is not None and issue.presenter_id == request.user.pk,
+        "queue": [i for i in queue_for(request.user, meeting) if i.status == Issue.Status.QUEUED]
+        if is_chair
+        else [],
+        "members": list(current_memberships(meeting.group)) if is_chair else [],
+        "note_form": NoteForm(),
+        "commitment_form": CommitmentForm(),
+        **extra,
+    }
+
+
+@require_GET
+def room(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    state = actions.room_for(meeting)
+    return render(request, "issues/room.html", _room_context(request, meeting, state))
+
+
+@require_GET
+def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The poll. Unchanged since the version the page has: 204 and nothing else to do.
+
+    The seat check and the version come in one query, so an unchanged poll costs that and
+    the session's own lookups.
+    """
+    seat = Membership.objects.filter(
+        group_id=OuterRef("group_id"),
+        user=request.user,
+        status__in=["active", "paused"],
+        pledge_accepted_at__isnull=False,
+        joined_on__lte=OuterRef("starts_at__date"),
+    )
+    found = (
+        Meeting.objects.filter(pk=pk, room__isnull=False)
+        .filter(Exists(seat))
+        .values_list("room__version", flat=True)
+        .first()
+    )
+    if found is None:
+        return _room_state_full(request, pk)
+    version = found
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    return _room_state_full(request, pk)
+
+
+def _room_state_full(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    version = RoomState.objects.filter(meeting=meeting).values_list("version", flat=True).first()
+    etag = f'"room-{meeting.pk}-{version}"'
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304)
+    state = actions.room_for(meeting)
+    response = render(request, "issues/room.html#state", _room_context(request, meeting, state))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+def room_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    problem = ""
+    try:
+        actions.room_act(
+            meeting=meeting,
+            by=request.user,
+            action=request.POST.get("action", ""),
+            expected_version=int(request.POST.get("version", "0") or 0),
+            issue_id=int(request.POST["issue"]) if request.POST.get("issue") else None,
+            scribe_id=int(request.POST["scribe"]) if request.POST.get("scribe") else None,
+        )
+    except (ValidationError, ValueError) as error:
+        problem = (
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else "That was not a valid choice."
+        )
+    state = actions.room_for(meeting)
+    if request.htmx:
+        return render(
+            request,
+            "issues/room.html#state",
+            _room_context(request, meeting, state, problem=problem),
+        )
+    if problem:
+        messages.error(request, problem)
+    return redirect("issues:room", meeting.pk)
