@@ -5,7 +5,9 @@ Every helper that lands on a page checks it with axe, so a flow never reaches a 
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from allauth.mfa.models import Authenticator
@@ -16,19 +18,20 @@ from allauth.mfa.totp.internal.auth import (
 )
 from allauth.mfa.utils import decrypt
 from playwright.sync_api import Page, expect
-
-from peerpower.accounts.models import User
 from tests.e2e.axe import assert_no_axe_violations
 from tests.factories import PASSWORD
 
-SHOTS_DIR = Path("/tmp/e2e-shots")
+from peerpower.accounts.models import User
+
+# /tmp/e2e-shots by default; never compared, only for a person to look at.
+SHOTS_DIR = Path(os.environ.get("E2E_SHOTS_DIR", Path(tempfile.gettempdir()) / "e2e-shots"))
 
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for ``secret``."""
     counters = list(yield_hotp_counters_from_time())
     current = counters[len(counters) // 2]  # the window is symmetric around the current one
-    return format_hotp_value(hotp_value(secret, current))
+    return str(format_hotp_value(hotp_value(secret, current)))
 
 
 def totp_secret_of(user: User) -> str:
@@ -40,7 +43,7 @@ def totp_secret_of(user: User) -> str:
 def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
     """Fill allauth's log-in form; for a user with an authenticator, also the code step.
 
-    Ends on whatever page the log-in leads to (not checked here beyond axe).
+    Ends on whatever page the log-in leads to, checked with axe.
     """
     page.goto(f"{base_url}/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -53,11 +56,13 @@ def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> N
         assert_no_axe_violations(page)
         user = User.objects.get(email=email)
         page.get_by_label("Code").fill(totp_code(totp_secret_of(user)))
-        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         expect(page).not_to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    assert_no_axe_violations(page)
 
 
 def screenshot(page: Page, name: str) -> None:
-    """A full-page screenshot in /tmp/e2e-shots/ for a person to look at (never compared)."""
+    """A full-page screenshot in SHOTS_DIR for a person to look at (never compared)."""
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS_DIR / f"{name}.png"), full_page=True)
