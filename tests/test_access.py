@@ -4,13 +4,11 @@ A URL that is not classified below fails the test, so a new page cannot ship wit
 deciding who may see it.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 from itertools import count
-from typing import Any
 
 import pytest
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern
 from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
@@ -18,6 +16,7 @@ from peerpower.accounts.models import Invitation, hash_token
 from peerpower.groups.models import Membership
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.meetings.models import Meeting
+from tests import urlwalk
 from tests.conftest import ClientFor, World
 
 ROLES = [
@@ -33,15 +32,6 @@ ROLES = [
 ]
 LOGIN = 302  # anonymous people are sent to the log-in page
 _seq = count()
-
-
-def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, object]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
 def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
@@ -173,7 +163,7 @@ ISSUE_URLS = {
 }
 
 
-def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
+def url_kwargs(world: World, name: str, pattern: URLPattern) -> dict[str, object]:
     meeting = world.next_meeting()
     past = (
         Meeting.objects.filter(group=world.group, starts_at__lt=meeting.starts_at)
@@ -227,26 +217,17 @@ def url_kwargs(world: World, name: str, pattern: object) -> dict[str, object]:
         values["pk"], values["token"] = invitation.pk, f"token-{invitation.pk}"
     else:
         values["pk"] = 999999
-    wanted = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)  # type: ignore[attr-defined]
-    return {k: v for k, v in values.items() if k in wanted}
+    return values
 
 
-def url_for(world: World, name: str, pattern: object) -> str:
-    kwargs = url_kwargs(world, name, pattern)
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:  # a name registered twice (allauth): the other form takes a pk
-        return reverse(name, kwargs={"pk": 999999})
-
-
-def all_patterns() -> list[tuple[str, object]]:
-    return list(walk(get_resolver().url_patterns))
+def url_for(world: World, name: str, pattern: URLPattern) -> str:
+    return urlwalk.url_for(name, pattern, url_kwargs(world, name, pattern))
 
 
 def test_every_url_is_classified() -> None:
     unclassified = [
         name
-        for name, _ in all_patterns()
+        for name, _ in urlwalk.all_patterns()
         if name not in EXPECTED
         and name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE
         and not name.startswith("admin:")
@@ -258,7 +239,7 @@ def test_every_url_is_classified() -> None:
 def test_each_role_gets_the_expected_response(
     name: str, world: World, client_for: ClientFor
 ) -> None:
-    pattern = dict(all_patterns())[name]
+    pattern = dict(urlwalk.all_patterns())[name]
     url = url_for(world, name, pattern)
     got = {role: client_for(getattr(world, role, None)).get(url).status_code for role in ROLES}
     assert got == EXPECTED[name]
@@ -268,7 +249,7 @@ def test_each_role_gets_the_expected_response(
 def test_each_role_gets_the_expected_response_to_a_post(
     name: str, world: World, client_for: ClientFor
 ) -> None:
-    pattern = dict(all_patterns())[name]
+    pattern = dict(urlwalk.all_patterns())[name]
     got = {}
     for role in ROLES:
         url = url_for(world, name, pattern)  # fresh objects each time
@@ -278,7 +259,7 @@ def test_each_role_gets_the_expected_response_to_a_post(
 
 def test_allauth_pages_are_public_or_need_a_login(world: World, client_for: ClientFor) -> None:
     anonymous = client_for(None)
-    for name, pattern in all_patterns():
+    for name, pattern in urlwalk.all_patterns():
         if name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE:
             continue
         url = url_for(world, name, pattern)
@@ -292,7 +273,7 @@ def test_allauth_pages_are_public_or_need_a_login(world: World, client_for: Clie
 def test_the_django_admin_is_for_staff_only(world: World, client_for: ClientFor) -> None:
     for role in ROLES:
         client = client_for(getattr(world, role, None))
-        for name, pattern in all_patterns():
+        for name, pattern in urlwalk.all_patterns():
             if not name.startswith("admin:") or name == "admin:login" or name == "admin:logout":
                 continue
             url = url_for(world, name, pattern)

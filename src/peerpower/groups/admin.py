@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.networks.admin import HTTPS_URLS
 
 
 class MembershipInline(admin.TabularInline[Membership, PeerGroup]):
@@ -27,6 +28,8 @@ class MembershipInline(admin.TabularInline[Membership, PeerGroup]):
 class PeerGroupAdmin(admin.ModelAdmin[PeerGroup]):
     """For looking things up. Groups are created and changed on the group pages, whose actions
     generate the series, invite the chair and tell members."""
+
+    formfield_overrides = HTTPS_URLS
 
     list_display = ("name", "network", "pattern_display", "time_zone")
     list_filter = ("network",)

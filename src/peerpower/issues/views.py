@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -102,12 +102,22 @@ def _issues_context(
     protocol = _protocol(meeting)
     is_chair = _is_chair(request, meeting)
     queue = list(queue_for(request.user, meeting))
+    # Last meeting's commitments all come up again, and older ones reported since, however
+    # long before this meeting the member reported.
+    previous_start = Subquery(
+        Meeting.objects.filter(group_id=meeting.group_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
     earlier_open = commitments_visible_to(request.user).filter(
         issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at
     ).exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED]).select_related(
         "member"
     ) | commitments_visible_to(request.user).filter(
-        issue__group_id=meeting.group_id, reported_at__gte=meeting.starts_at - timedelta(days=1)
+        Q(issue__meeting__starts_at__gte=previous_start) | Q(reported_at__gte=previous_start),
+        issue__group_id=meeting.group_id,
+        issue__meeting__starts_at__lt=meeting.starts_at,
     )
     members = Membership.objects.filter(group_id=meeting.group_id, status=Membership.Status.ACTIVE)
     return {

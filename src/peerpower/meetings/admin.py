@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
+from peerpower.networks.admin import HTTPS_URLS
 
 
 class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
@@ -18,6 +19,8 @@ class ParticipationInline(admin.TabularInline[Participation, Meeting]):
 class MeetingAdmin(admin.ModelAdmin[Meeting]):
     """For looking things up. Meetings change on the meeting pages, whose actions keep the
     series, calendars and members' emails right."""
+
+    formfield_overrides = HTTPS_URLS
 
     list_display = ("group", "starts_at", "status", "changed_by_hand", "sequence")
     list_filter = ("status", "group__network", "group")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from peerpower.networks.models import (
     AgendaTemplateItem,
@@ -8,6 +9,9 @@ from peerpower.networks.models import (
     Partner,
     Venue,
 )
+
+# Links typed without a scheme are taken as https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AgendaTemplateInline(admin.TabularInline[AgendaTemplateItem, Network]):
@@ -24,6 +28,7 @@ class NetworkAdmin(admin.ModelAdmin[Network]):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin[Partner]):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "network")
     list_filter = ("network",)
 

@@ -1,0 +1,271 @@
+"""Confidentiality, tested with planted markers.
+
+A unique marker goes into every confidential field of group A's issues session. Then every
+other kind of person fetches every page they can reach (every URL pattern, the admin as a
+superuser, their calendar feed), every email sent is read, and everything logged is captured:
+the markers must appear nowhere. Group A's own members must see them where they belong.
+"""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from peerpower.accounts.models import User
+from peerpower.groups.models import Membership
+from peerpower.issues import actions
+from peerpower.issues.models import Commitment, Issue, MonthlyUpdate
+from peerpower.meetings.tasks import send_due_reminders
+from tests import factories, urlwalk
+from tests.issues.conftest import Session, pledge
+
+FIELDS = ["question", "why_now", "tried", "help_wanted", "note", "commitment", "report", "check_in"]
+
+
+def marker(field: str) -> str:
+    return f"LEAKMARK-{field.upper()}-7f3a"
+
+
+ALL_MARKERS = [marker(f) for f in FIELDS]
+
+
+def plant(s: Session) -> tuple[Issue, Commitment]:
+    issue = actions.issue_submit(
+        meeting=s.meeting,
+        presenter=s.alice,
+        question=marker("question"),
+        why_now=marker("why_now"),
+        tried=marker("tried"),
+        help_wanted=marker("help_wanted"),
+    )
+    actions.issue_back(issue=issue, user=s.bob)
+    room = actions.room_for(s.meeting)
+    actions.room_act(
+        meeting=s.meeting,
+        by=s.chair,
+        action="set_scribe",
+        expected_version=room.version,
+        scribe_id=s.cara.pk,
+    )
+    actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
+    room.refresh_from_db()
+    actions.room_act(
+        meeting=s.meeting,
+        by=s.chair,
+        action="start_issue",
+        expected_version=room.version,
+        issue_id=issue.pk,
+    )
+    actions.note_add(issue=issue, by=s.cara, text=marker("note"))
+    actions.notes_share(issue=issue, by=s.alice, shared=True)  # shared: the widest it can be
+    commitment = actions.commitment_record(
+        issue=issue,
+        by=s.alice,
+        text=marker("commitment"),
+        due_on=timezone.localdate() + timedelta(days=1),
+    )
+    actions.commitment_report(
+        commitment=commitment, by=s.alice, status="in_progress", report=marker("report")
+    )
+    actions.update_submit(
+        meeting=s.meeting, user=s.alice, work=6, personal=3, comment=marker("check_in")
+    )
+    return issue, commitment
+
+
+def leaks(text: str) -> list[str]:
+    return [m for m in ALL_MARKERS if m in text]
+
+
+def values_for(
+    s: Session, issue: Issue, commitment: Commitment, user: User | None
+) -> dict[str, object]:
+    return {
+        "pk": issue.pk,
+        "slug": s.world.network.slug,
+        "token": user.calendar_token if user else "none",
+        "membership_id": Membership.objects.get(group=s.world.group, user=s.alice).pk,
+        "object_id": str(issue.pk),
+        "app_label": "issues",
+        "content_type_id": "1",
+        "key": "x",
+        "uidb36": "1",
+        "id": "1",
+    }
+
+
+MEETING_URLS = {
+    "issues:meeting",
+    "issues:submit",
+    "issues:order",
+    "issues:check_in",
+    "issues:room",
+    "issues:room_state",
+    "issues:room_act",
+    "issues:room_note",
+    "meetings:detail",
+    "meetings:ics",
+    "meetings:move",
+    "meetings:cancel",
+    "meetings:agenda",
+    "meetings:attendance",
+    "meetings:rsvp",
+    "meetings:reinstate",
+}
+GROUP_URLS = {
+    "issues:access_log",
+    "groups:detail",
+    "groups:edit",
+    "groups:invite",
+    "groups:pledge",
+    "groups:membership_status",
+}
+
+
+def fetch_everything(
+    client: Client, s: Session, issue: Issue, commitment: Commitment, user: User | None
+) -> list[str]:
+    """GET every URL pattern (pointed at group A's objects); return what leaked, and where."""
+    found = []
+    values = values_for(s, issue, commitment, user)
+    for name, pattern in urlwalk.all_patterns():
+        if name in ("account_logout", "admin:logout"):
+            continue  # keep the session for the rest of the walk
+        pk = (
+            s.meeting.pk
+            if name in MEETING_URLS
+            else s.world.group.pk
+            if name in GROUP_URLS
+            else (commitment.pk if name == "issues:report" else issue.pk)
+        )
+        url = urlwalk.url_for(name, pattern, {**values, "pk": pk})
+        for response in (client.get(url), client.get(url, {"v": "0"}, HTTP_HX_REQUEST="true")):
+            body = (
+                response.content.decode(errors="replace")
+                if not getattr(response, "streaming", False)
+                else ""
+            )
+            found += [f"{name} ({url}): {m}" for m in leaks(body)]
+    return found
+
+
+@pytest.fixture
+def planted(
+    session: Session, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> tuple[Session, Issue, Commitment]:
+    with django_capture_on_commit_callbacks(execute=True):
+        issue, commitment = plant(session)
+        # Every kind of email the product sends about this group goes out too.
+        actions.commitments_remind_due(today=timezone.localdate())
+        send_due_reminders(now=session.meeting.starts_at - timedelta(hours=20))
+        send_due_reminders(now=session.meeting.starts_at - timedelta(days=6))
+    return session, issue, commitment
+
+
+def outsiders(s: Session) -> dict[str, User | None]:
+    world = s.world
+    latecomer = factories.add_member(world.group, factories.make_user("Late Comer")).user
+    Membership.objects.filter(user=latecomer).update(
+        joined_on=s.meeting.starts_at.date() + timedelta(days=1)
+    )
+    pledge(world, latecomer)
+    superuser = factories.make_user("Super User", mfa=True)
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    guest = factories.make_user("Gus Guest")  # guests are not built yet: a person with no role
+    return {
+        "network admin": world.admin,
+        "member of another group": world.other_member,
+        "coach": world.coach,
+        "speaker": world.speaker,
+        "guest": guest,
+        "former member": world.former_member,
+        "member who joined after": latecomer,
+        "superuser (Django admin)": superuser,
+        "anonymous": None,
+    }
+
+
+def test_nothing_confidential_reaches_anyone_outside_the_group(
+    planted: tuple[Session, Issue, Commitment], caplog: pytest.LogCaptureFixture
+) -> None:
+    s, issue, commitment = planted
+    caplog.set_level(logging.DEBUG)
+    assert Issue.objects.filter(
+        question=marker("question")
+    ).exists()  # there is data that could leak
+    found: list[str] = []
+    for role, user in outsiders(s).items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        found += [
+            f"{role}: {where}" for where in fetch_everything(client, s, issue, commitment, user)
+        ]
+    assert found == []
+    assert leaks(caplog.text) == []
+
+
+def test_no_email_or_calendar_carries_confidential_content(
+    planted: tuple[Session, Issue, Commitment],
+) -> None:
+    s, _, _ = planted
+    assert len(mail.outbox) >= 5  # reminders and the commitment reminder went out
+    for message in mail.outbox:
+        parts = [message.subject, str(message.body)]
+        parts += [str(content) for content, _ in getattr(message, "alternatives", [])]
+        parts += [str(content) for _, content, _ in message.attachments]
+        assert leaks("\n".join(parts)) == [], message.subject
+    for user in (s.chair, s.alice, s.bob, s.cara):  # even the group's own members' feeds
+        feed = Client().get(reverse("meetings:feed", args=[user.calendar_token]))
+        assert feed.status_code == 200
+        assert leaks(feed.content.decode()) == []
+
+
+def test_the_groups_members_see_it_where_they_should(
+    planted: tuple[Session, Issue, Commitment], client_for: object
+) -> None:
+    s, issue, _ = planted
+    bob = Client()
+    bob.force_login(s.bob)
+    page = bob.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert {m for m in ALL_MARKERS if m in page} == {
+        marker(f) for f in ("question", "why_now", "tried", "help_wanted", "note", "commitment")
+    }
+    session_page = bob.get(reverse("issues:meeting", args=[s.meeting.pk])).content.decode()
+    assert marker("check_in") in session_page and marker("question") in session_page
+    room = bob.get(reverse("issues:room", args=[s.meeting.pk])).content.decode()
+    assert marker("question") in room
+    alice = Client()
+    alice.force_login(s.alice)
+    mine = alice.get(reverse("issues:commitments")).content.decode()
+    assert marker("commitment") in mine and marker("report") in mine
+
+
+def test_unshared_notes_stay_with_the_presenter(planted: tuple[Session, Issue, Commitment]) -> None:
+    s, issue, _ = planted
+    actions.notes_share(issue=issue, by=s.alice, shared=False)
+    for user, sees in ((s.alice, True), (s.bob, False), (s.chair, False), (s.cara, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+        assert (marker("note") in page) is sees, user
+
+
+def test_str_of_confidential_rows_names_no_content(
+    planted: tuple[Session, Issue, Commitment],
+) -> None:
+    s, issue, commitment = planted
+    rows = [
+        issue,
+        commitment,
+        *issue.notes.all(),
+        *MonthlyUpdate.objects.all(),
+        *issue.backings.all(),
+    ]
+    assert leaks(" ".join(str(row) for row in rows)) == []
