@@ -217,7 +217,7 @@ def test_no_email_or_calendar_carries_confidential_content(
     s, _, _ = planted
     assert len(mail.outbox) >= 5  # reminders and the commitment reminder went out
     for message in mail.outbox:
-        parts = [message.subject, str(message.body)]
+        parts = [str(message.subject), str(message.body)]
         parts += [str(content) for content, _ in getattr(message, "alternatives", [])]
         parts += [str(content) for _, content, _ in message.attachments]
         assert leaks("\n".join(parts)) == [], message.subject
@@ -260,7 +260,7 @@ def test_unshared_notes_stay_with_the_presenter(planted: tuple[Session, Issue, C
 def test_str_of_confidential_rows_names_no_content(
     planted: tuple[Session, Issue, Commitment],
 ) -> None:
-    s, issue, commitment = planted
+    _, issue, commitment = planted
     rows = [
         issue,
         commitment,
