@@ -141,6 +141,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "peerpower.sqlite3")),
+            # Keep each worker's connection: opening one runs the PRAGMAs below every time.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             # Tests use a file too: an in-memory database shares locks differently (it
             # answers "table is locked" where a file waits), so concurrency tests would lie.
             # One file per process, so parallel runs do not share one.

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from peerpower.accounts.models import Invitation
+from peerpower.groups.models import Membership
 from peerpower.groups.queries import groups_managed_by, groups_visible_to, groups_with_counts
+from peerpower.issues.queries import commitments_visible_to
 from peerpower.lib.http import AuthenticatedRequest
 from peerpower.meetings.models import Meeting, Participation, timed_agenda
 from peerpower.meetings.queries import meetings_for, rsvps_awaited, upcoming, with_agenda
-from peerpower.networks.queries import networks_administered_by
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -38,7 +39,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "awaited": list(rsvps_awaited(user, now)[:12]),
             "my_groups": list(groups_visible_to(user).order_by("name")) if not managed else [],
             "managed_groups": managed,
-            "networks": list(networks_administered_by(user)),
+            "commitments": list(
+                commitments_visible_to(user)
+                .filter(member=user, status__in=["open", "in_progress"])
+                .select_related("issue__group")
+                .order_by("due_on")[:5]
+            ),
+            "pledges_due": list(
+                Membership.objects.filter(
+                    user=user, status__in=["active", "paused"], pledge_accepted_at__isnull=True
+                ).select_related("group")
+            ),
             "pending_invitations": list(
                 Invitation.objects.filter(
                     invited_by=user, accepted_at=None, expires_at__gt=now

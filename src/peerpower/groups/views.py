@@ -27,7 +27,7 @@ from peerpower.groups.queries import (
 )
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
 from peerpower.meetings.models import Meeting
-from peerpower.meetings.queries import attendance_records, upcoming, with_agenda
+from peerpower.meetings.queries import attendance_records
 from peerpower.networks.queries import networks_administered_by
 
 
@@ -106,13 +106,7 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     can_manage = rules.test_rule("groups.manage", request.user, group)
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     future = [m for m in meetings if m.ends_at > now]
-    next_meeting = (
-        with_agenda(
-            upcoming(Meeting.objects.filter(group=group, status=Meeting.Status.SCHEDULED), now)
-        )
-        .select_related("venue")
-        .first()
-    )
+    next_meeting = next((m for m in future if not m.is_cancelled), None)
     members = list(current_memberships(group))
     records = attendance_records(group)
     nothing = {"present": 0, "absent": 0, "excused": 0}

@@ -41,15 +41,20 @@ def get_meeting_for_manager(request: AuthenticatedRequest, pk: int) -> Meeting:
 
 
 def _rsvp_context(
-    request: AuthenticatedRequest, meeting: Meeting, form: RsvpForm | None = None
+    request: AuthenticatedRequest,
+    meeting: Meeting,
+    form: RsvpForm | None = None,
+    replies: dict[int, Participation] | None = None,
 ) -> dict[str, object]:
+    """The reply box; `replies` (all of the meeting's, if the caller has them) saves a query."""
     membership = membership_of(request.user, meeting.group)
     can_rsvp = membership is not None and membership.status == Membership.Status.ACTIVE
-    mine = (
-        Participation.objects.filter(meeting=meeting, user=request.user).first()
-        if can_rsvp
-        else None
-    )
+    if not can_rsvp:
+        mine = None
+    elif replies is not None:
+        mine = replies.get(request.user.pk)
+    else:
+        mine = Participation.objects.filter(meeting=meeting, user=request.user).first()
     open_for_replies = can_rsvp and not meeting.is_cancelled and meeting.starts_at > timezone.now()
     if form is None and open_for_replies:
         initial = {"rsvp": mine.rsvp, "reason": mine.apology_reason} if mine and mine.rsvp else {}
@@ -80,7 +85,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "meetings/meeting_detail.html",
         {
-            **_rsvp_context(request, meeting),
+            **_rsvp_context(request, meeting, replies=replies),
             "can_manage": can_manage,
             "segments": segments,
             "overruns": bool(segments) and segments[-1].ends_at > meeting.ends_at,
