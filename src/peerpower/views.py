@@ -36,7 +36,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             if next_meeting
             else [],
             "my_reply": my_reply,
-            "awaited": list(rsvps_awaited(user, now)[:12]),
+            # Three are enough to act on; a fourth only tells the page there are more.
+            "awaited": list(rsvps_awaited(user, now)[:4]),
             "my_groups": list(groups_visible_to(user).order_by("name")) if not managed else [],
             "managed_groups": managed,
             "commitments": list(

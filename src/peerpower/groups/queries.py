@@ -57,7 +57,7 @@ def current_memberships(group: PeerGroup) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(group=group, status__in=CURRENT)
         .select_related("user", "organisation")
-        .order_by("-role", "user__name", "user__email")
+        .order_by("role", "user__name", "user__email")  # the chair first
     )
 
 

@@ -42,6 +42,8 @@ class ChairIssueForm(IssueForm):
     presenter = forms.ModelChoiceField(queryset=User.objects.none(), label="Whose issue")
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        # Its own ids: it sits on one page with the member's IssueForm, whose fields share names.
+        kwargs.setdefault("auto_id", "chair_%s")
         super().__init__(*args, **kwargs)
         presenter = self.fields["presenter"]
         if isinstance(presenter, forms.ModelChoiceField):

@@ -24,13 +24,23 @@
     });
   }
 
+  // The note form is for the scribe and the chair; the chair may choose the scribe after
+  // the page loaded, so the polled state says whether this person may take notes now.
+  function syncNoteCard() {
+    var state = document.getElementById("room-state");
+    var card = document.getElementById("note-card");
+    if (state && card) card.hidden = state.getAttribute("data-can-note") !== "1";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     syncClock();
+    syncNoteCard();
     tick();
     setInterval(tick, 1000);
   });
   document.addEventListener("htmx:afterSwap", function () {
     syncClock();
+    syncNoteCard();
     tick();
   });
 })();

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Backing, Commitment, Issue, MonthlyUpdate, Note
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import (
@@ -254,6 +255,7 @@ class Command(BaseCommand):
                 )
             self._past_meetings(group, series_start, today, rng)
             series_generate(group=group, today=today, notify=False)
+            self._issues(group)
 
     def _past_meetings(self, group: PeerGroup, start: Any, today: Any, rng: random.Random) -> None:
         """Six months of meetings already held, with replies and attendance recorded."""
@@ -302,6 +304,69 @@ class Command(BaseCommand):
                         )
                 Participation.objects.bulk_create(rows)
             month += relativedelta(months=1)
+
+    def _issues(self, group: PeerGroup) -> None:
+        """Last month's worked issue with its notes and commitment, and this month's queue."""
+        pledged = list(
+            Membership.objects.filter(group=group, pledge_accepted_at__isnull=False)
+            .select_related("user")
+            .order_by("pk")
+        )
+        members = [m.user for m in pledged if m.role == Membership.Role.MEMBER]
+        last = (
+            Meeting.objects.filter(group=group, starts_at__lt=timezone.now())
+            .order_by("-starts_at")
+            .first()
+        )
+        upcoming = (
+            Meeting.objects.filter(group=group, starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )
+        if last is None or upcoming is None or len(members) < 4:
+            return
+        worked = Issue.objects.create(
+            group=group,
+            meeting=last,
+            presenter=members[0],
+            status=Issue.Status.WORKED,
+            urgency=3,
+            question="How do I tell my board that our biggest contract is not worth renewing?",
+            why_now="The renewal decision is due in six weeks and the contract loses us money.",
+            tried="Modelled the numbers with our treasurer; raised it informally with the chair.",
+            help_wanted="How others have framed a hard financial message to trustees.",
+        )
+        Note.objects.create(
+            issue=worked, author=members[1], text="Lead with the mission cost, not the deficit."
+        )
+        Note.objects.create(
+            issue=worked, author=members[1], text="Two members offered their board papers."
+        )
+        Commitment.objects.create(
+            issue=worked,
+            member=members[0],
+            text="Take a one-page options paper to the board",
+            due_on=timezone.localdate() + timedelta(days=10),
+        )
+        questions = [
+            ("How do I keep good staff when we cannot match local pay?", 2),
+            ("How do I get a funder to pay for core costs, not just projects?", 3),
+            ("How do I step back from delivery without the team feeling abandoned?", 1),
+        ]
+        for presenter, (question, urgency) in zip(members[1:4], questions, strict=True):
+            issue = Issue.objects.create(
+                group=group,
+                meeting=upcoming,
+                presenter=presenter,
+                question=question,
+                urgency=urgency,
+            )
+            for backer in members[4 : 4 + urgency]:
+                Backing.objects.create(issue=issue, user=backer)
+        for member in members[:5]:
+            MonthlyUpdate.objects.create(
+                meeting=upcoming, user=member, work=6, personal=7, comment="A steady month."
+            )
 
     def _print_logins(self) -> None:
         self.stdout.write("")
