@@ -5,11 +5,13 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, User
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Protocol
 from peerpower.meetings.actions import series_generate
 from peerpower.networks.models import Network, Venue
 
@@ -21,6 +23,7 @@ EDITABLE_FIELDS = (
     "max_size",
     "default_venue",
     "online_link",
+    "protocol",
     *PATTERN_FIELDS,
 )
 
@@ -45,9 +48,16 @@ def _validate(group: PeerGroup) -> None:
         ).exists()
     ):
         errors["default_venue"] = "Choose one of this network's venues."
+    if (
+        group.protocol_id
+        and not Protocol.objects.filter(
+            Q(network=None) | Q(network_id=group.network_id), pk=group.protocol_id
+        ).exists()
+    ):
+        errors["protocol"] = "Choose one of the network's protocols."
     if errors:
         raise ValidationError(errors)
-    group.full_clean(exclude=["network", "default_venue"], validate_constraints=False)
+    group.full_clean(exclude=["network", "default_venue", "protocol"], validate_constraints=False)
 
 
 def group_create(
@@ -67,6 +77,7 @@ def group_create(
     min_size: int = 8,
     max_size: int = 16,
     description: str = "",
+    protocol: Protocol | None = None,
     by: User,
 ) -> PeerGroup:
     """Create a group, invite its chair and generate a year of meetings, all or nothing."""
@@ -84,6 +95,7 @@ def group_create(
         online_link=online_link,
         min_size=min_size,
         max_size=max_size,
+        protocol=protocol,
     )
     _validate(group)
     if PeerGroup.objects.filter(network=network, name__iexact=group.name).exists():

@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from peerpower.groups.models import PeerGroup
+from peerpower.issues.models import Protocol
 from peerpower.lib.timezones import time_zone_choices
 from peerpower.networks.models import Network, Venue
 
@@ -30,6 +32,7 @@ class GroupForm(forms.ModelForm[PeerGroup]):
             "online_link",
             "min_size",
             "max_size",
+            "protocol",
         )
         labels = {
             "week_of_month": "Week of the month",
@@ -52,6 +55,12 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         venue_field = self.fields["default_venue"]
         if isinstance(venue_field, forms.ModelChoiceField):
             venue_field.queryset = Venue.objects.filter(network=network)
+        protocol_field = self.fields["protocol"]
+        if isinstance(protocol_field, forms.ModelChoiceField):
+            # The built-in protocols and the network's own.
+            protocol_field.queryset = Protocol.objects.filter(Q(network=None) | Q(network=network))
+            protocol_field.empty_label = "Issue processing (the standard)"
+            protocol_field.label = "How the group works an issue"
 
     def _post_clean(self) -> None:
         # Validation of the whole group (pattern ends after it starts, sizes) is the action's
