@@ -22,7 +22,9 @@ def test_a_group_chooses_the_action_learning_protocol(world: World, client_for: 
 
 def test_a_network_defines_its_own_protocol_and_others_cannot_use_it(world: World) -> None:
     own = Protocol.objects.create(network=world.network, name="Fishbowl")
-    ProtocolStep.objects.create(protocol=own, position=0, name="Listen", minutes=20, cue="Listen only")
+    ProtocolStep.objects.create(
+        protocol=own, position=0, name="Listen", minutes=20, cue="Listen only"
+    )
     group_update(group=world.group, by=world.chair, protocol=own)
     elsewhere = factories.make_group(factories.make_network(), generate=False)
     with pytest.raises(ValidationError) as error:
