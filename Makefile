@@ -18,11 +18,13 @@ LOCK := requirements/lock.txt
 PYTEST_ARGS ?=
 LOCK_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/peerpower
+# A database number of its own: the tests clear it.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 DEMO_BIND ?= 127.0.0.1:8000
 
 .PHONY: help venv lock demo lint typecheck test test-sqlite test-postgres test-e2e \
-	check-postgres check-chromium bench clean distclean
+	check-postgres check-redis check-chromium bench clean distclean
 
 help:
 	@echo "make venv           create .venv from $(LOCK) (plain pip) and install peerpower editable"
@@ -89,14 +91,16 @@ test: lint typecheck test-sqlite test-postgres test-e2e
 
 # DATABASE_URL is removed so the settings fall back to SQLite whatever the caller's shell has.
 test-sqlite: venv | var
-	env -u DATABASE_URL $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 
 # pytest-django creates (and drops) the test_peerpower database itself.
-test-postgres: venv check-postgres | var
-	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
+# The many-machines configuration: PostgreSQL for data, Redis for the shared cache (rate
+# limits, sessions' MFA checks) as several app servers would use them.
+test-postgres: venv check-postgres check-redis | var
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 
 test-e2e: venv check-chromium | var
-	rc=0; env -u DATABASE_URL PEERPOWER_CHROMIUM="$(CHROMIUM)" $(PYTEST) -m e2e $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; env -u DATABASE_URL -u REDIS_URL PEERPOWER_CHROMIUM="$(CHROMIUM)" $(PYTEST) -m e2e $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "test-e2e: no browser tests were collected (pytest -m e2e found nothing under tests/)." >&2; fi; \
 	exit $$rc
 
@@ -107,6 +111,13 @@ check-postgres: venv
 	echo "PostgreSQL is not reachable as $(PG_URL) (checked by connecting to its 'postgres' database)." >&2; \
 	echo "Start it with:  pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start" >&2; \
 	echo "(or point PG_URL at a server you have: make test-postgres PG_URL=postgres://USER@HOST:PORT/peerpower)" >&2; \
+	exit 1; }
+
+check-redis: venv
+	@$(PY) -c "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).ping()" '$(REDIS_TEST_URL)' \
+	2>/dev/null || { \
+	echo "Redis is not reachable as $(REDIS_TEST_URL)." >&2; \
+	echo "Start it with:  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no" >&2; \
 	exit 1; }
 
 check-chromium:
@@ -127,6 +138,7 @@ check-chromium:
 
 bench: venv
 	$(PY) bench/run.py
+	$(PY) bench/room.py
 
 # --------------------------------------------------------------------------- cleaning
 

@@ -81,3 +81,14 @@ def client_for(db: None) -> ClientFor:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (rate-limit counters). The database cache is rolled
+    back with each test's transaction; Redis outlives it, so it is emptied here."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()

@@ -18,6 +18,8 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
         "ALLOWED_HOSTS": "peerpower.example.org",
         "PEERPOWER_VAR_DIR": str(tmp_path),
     }
+    # The browser tests' conftest sets this for Playwright in this process; production has it not.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

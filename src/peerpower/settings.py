@@ -250,6 +250,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Tests serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if TESTING:
