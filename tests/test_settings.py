@@ -17,6 +17,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
         "SECRET_KEY": "x" * 30 + "-a-long-random-looking-secret-key-for-the-check-" + "y" * 20,
         "ALLOWED_HOSTS": "peerpower.example.org",
         "PEERPOWER_VAR_DIR": str(tmp_path),
+        "EMAIL_HOST": "smtp.example.org",
     }
     # The browser tests' conftest sets this for Playwright in this process; production has it not.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -58,3 +59,23 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
         assert cursor.fetchone()[0] == 20000
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+
+
+def test_check_deploy_warns_when_email_would_not_be_sent(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "peerpower.example.org",
+        "PEERPOWER_VAR_DIR": str(tmp_path),
+        "EMAIL_HOST": "",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "peerpower.W001" in result.stderr + result.stdout

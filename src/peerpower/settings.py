@@ -294,8 +294,9 @@ LOGGING = {
     },
 }
 
-# Meetings are generated this far ahead; reminders go out this long before a meeting.
+# Each group's meetings are generated this many months ahead.
 SERIES_MONTHS_AHEAD = 12
+# An invitation link works for this many days.
 INVITATION_DAYS_VALID = 14
 
 if TESTING:

@@ -182,3 +182,22 @@ def test_signup_is_closed(client_for: ClientFor, db: None) -> None:
     )
     assert not User.objects.filter(email="x@example.org").exists()
     assert response.status_code == 200
+
+
+def test_an_expired_group_invitation_can_be_sent_again(world: World) -> None:
+    invitation, _ = invite(world)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - timedelta(days=20),
+        expires_at=timezone.now() - timedelta(days=6),
+    )
+    again = invitation_create(
+        network=world.network,
+        group=world.group,
+        role="member",
+        email="new@example.org",
+        by=world.chair,
+    )
+    assert list(Invitation.objects.filter(user=again.user).values_list("pk", flat=True)) == [
+        again.pk
+    ]
+    assert Membership.objects.get(group=world.group, user=again.user).status == "invited"

@@ -76,3 +76,17 @@ def test_group_page_shows_each_members_attendance_over_twelve_months(
     assert rows[world.member.email] == {"present": 1, "absent": 0, "excused": 0}
     assert rows[world.chair.email] == {"present": 0, "absent": 0, "excused": 1}
     assert response.context["held_in_window"] == 1
+
+
+def test_the_chair_clears_a_mark_recorded_by_mistake(world: World, client_for: ClientFor) -> None:
+    from django.utils import timezone
+
+    from peerpower.meetings.models import Meeting, Participation
+
+    past = Meeting.objects.filter(group=world.group, starts_at__lt=timezone.now()).get()
+    url = reverse("meetings:attendance", args=[past.pk])
+    client = client_for(world.chair)
+    client.post(url, {f"user_{world.member.pk}": "absent"})
+    assert Participation.objects.get(meeting=past, user=world.member).attendance == "absent"
+    client.post(url, {f"user_{world.member.pk}": ""})
+    assert Participation.objects.get(meeting=past, user=world.member).attendance == ""

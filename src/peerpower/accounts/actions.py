@@ -63,7 +63,16 @@ def invitation_create(
             membership = (
                 Membership.objects.select_for_update().filter(group=group, user=user).first()
             )
-            if membership is not None and membership.status != Membership.Status.LEFT:
+            expired_invitation = (
+                membership is not None
+                and membership.status == Membership.Status.INVITED
+                and not Invitation.objects.filter(
+                    group=group, user=user, accepted_at=None, expires_at__gt=timezone.now()
+                ).exists()
+            )
+            if expired_invitation:  # their link expired: this invitation replaces it
+                Invitation.objects.filter(group=group, user=user, accepted_at=None).delete()
+            elif membership is not None and membership.status != Membership.Status.LEFT:
                 state = (
                     "has already been invited to"
                     if membership.status == Membership.Status.INVITED
@@ -76,11 +85,16 @@ def invitation_create(
                     group=group,
                     role=Membership.Role.CHAIR,
                     status__in=["invited", "active", "paused"],
-                ).exists()
+                )
+                .exclude(user=user)
+                .exists()
             ):
                 raise ValidationError({"role": f"{group.name} already has a chair."})
             if membership is None:
                 Membership.objects.create(group=group, user=user, role=role)
+            elif expired_invitation:
+                membership.role = role
+                membership.save(update_fields=["role"])
             else:  # a former member coming back starts again as invited
                 membership.role, membership.status = role, Membership.Status.INVITED
                 membership.joined_on = membership.left_on = membership.pledge_accepted_at = None

@@ -6,3 +6,6 @@ class LibConfig(AppConfig):
 
     name = "peerpower.lib"
     label = "peerpower_lib"
+
+    def ready(self) -> None:
+        from peerpower.lib import checks  # noqa: F401 - registers the deployment checks

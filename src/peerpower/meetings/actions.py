@@ -248,6 +248,8 @@ def agenda_replace(
     """Replace the meeting's agenda; refuses one that runs past the meeting's end."""
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled; its agenda cannot be changed.")
+    if meeting.ends_at <= timezone.now():
+        raise ValidationError("This meeting is over; its agenda is kept as it was.")
     if not segments:
         raise ValidationError("An agenda needs at least one segment.")
     total = sum(s.minutes for s in segments)
@@ -314,7 +316,10 @@ def attendance_record(*, meeting: Meeting, marks: Mapping[int, str], by: User) -
         for user_id, mark in marks.items():
             participation = existing.get(user_id)
             if participation is None:
-                to_create.append(Participation(meeting=meeting, user_id=user_id, attendance=mark))
+                if mark:
+                    to_create.append(
+                        Participation(meeting=meeting, user_id=user_id, attendance=mark)
+                    )
             elif participation.attendance != mark:
                 participation.attendance = mark
                 to_update.append(participation)

@@ -120,8 +120,5 @@ class AttendanceForm(forms.Form):
             )
 
     def marks(self) -> dict[int, str]:
-        return {
-            int(name.removeprefix("user_")): value
-            for name, value in self.cleaned_data.items()
-            if value
-        }
+        """Every person's mark; an empty one clears what was recorded."""
+        return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}
