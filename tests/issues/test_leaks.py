@@ -269,3 +269,23 @@ def test_str_of_confidential_rows_names_no_content(
         *issue.backings.all(),
     ]
     assert leaks(" ".join(str(row) for row in rows)) == []
+
+
+def test_an_error_report_shows_nothing_a_member_wrote(session: Session) -> None:
+    """If an action fails half-way, the traceback (as mailed to ADMINS) hides members' words."""
+    import sys
+
+    from django.test import RequestFactory
+    from django.views.debug import ExceptionReporter
+
+    request = RequestFactory().post("/", {"question": marker("question")})
+    # What @sensitive_post_parameters sets on a request.
+    request.sensitive_post_parameters = "__ALL__"  # type: ignore[attr-defined]
+    try:
+        actions.issue_submit(meeting=None, presenter=session.alice, question=marker("question"))  # type: ignore[arg-type]
+    except AttributeError:
+        report = ExceptionReporter(request, *sys.exc_info()).get_traceback_text()
+    else:  # pragma: no cover - the call above must fail
+        pytest.fail("issue_submit accepted no meeting")
+    assert "issue_submit" in report  # the frame is there...
+    assert leaks(report) == []  # ...without the words

@@ -1,7 +1,8 @@
 """Business actions of the issues session.
 
 Each validates, writes in one transaction and queues any email on commit. Emails and logs never
-carry what a member wrote: only that there is something to look at.
+carry what a member wrote: only that there is something to look at. Functions that handle
+members' words are marked `sensitive_variables`, so an error report shows none of them.
 """
 
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
@@ -49,6 +51,7 @@ def _require_seat(user: User, meeting: Meeting) -> None:
         raise ValidationError("Only the group's members who have accepted its pledge can do this.")
 
 
+@sensitive_variables("fields", "cleaned")
 def _clean_text(fields: dict[str, str]) -> dict[str, str]:
     cleaned = {name: (value or "").strip() for name, value in fields.items()}
     errors = {}
@@ -71,6 +74,7 @@ def _require_before_start(meeting: Meeting, verb: str) -> None:
         raise ValidationError(f"The meeting has started; issues can no longer be {verb}.")
 
 
+@sensitive_variables("question", "why_now", "tried", "help_wanted", "text")
 def issue_submit(
     *,
     meeting: Meeting,
@@ -111,6 +115,7 @@ def issue_submit(
         )
 
 
+@sensitive_variables("question", "why_now", "tried", "help_wanted", "text")
 def issue_update(
     *,
     issue: Issue,
@@ -328,6 +333,7 @@ def default_protocol() -> Protocol:
     return protocol
 
 
+@sensitive_variables("text")
 def note_add(*, issue: Issue, by: User, text: str) -> Note:
     """The scribe (or the chair) captures a point for the presenter."""
     room = RoomState.objects.filter(meeting_id=issue.meeting_id).first()
@@ -351,6 +357,7 @@ def notes_share(*, issue: Issue, by: User, shared: bool) -> Issue:
     return issue
 
 
+@sensitive_variables("text")
 def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Commitment:
     if issue.presenter_id != by.pk:
         raise ValidationError("Only the presenter records their commitment.")
@@ -370,6 +377,7 @@ def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Com
     return commitment
 
 
+@sensitive_variables("report")
 def commitment_report(*, commitment: Commitment, by: User, status: str, report: str) -> Commitment:
     if commitment.member_id != by.pk:
         raise ValidationError("Only the member who made a commitment reports on it.")
@@ -389,6 +397,7 @@ def commitment_report(*, commitment: Commitment, by: User, status: str, report: 
     return commitment
 
 
+@sensitive_variables("comment")
 def update_submit(
     *, meeting: Meeting, user: User, work: int, personal: int, comment: str = ""
 ) -> MonthlyUpdate:
