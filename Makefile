@@ -95,7 +95,7 @@ test-sqlite: venv | var
 
 # pytest-django creates (and drops) the test_peerpower database itself.
 # The many-machines configuration: PostgreSQL for data, Redis for the shared cache (rate
-# limits, sessions' MFA checks) as several app servers would use them.
+# limits, remembered MFA checks) as several app servers would use them.
 test-postgres: venv check-postgres check-redis | var
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 

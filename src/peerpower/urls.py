@@ -48,9 +48,6 @@ networks_patterns = (
 # The admin's own log-in would skip two-factor authentication; send it through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-# The admin's own log-in would skip two-factor authentication; send it through allauth's.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

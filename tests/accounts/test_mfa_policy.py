@@ -1,4 +1,5 @@
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from peerpower.networks.models import NetworkRole
 from tests import factories
@@ -45,3 +46,35 @@ def test_login_is_rate_limited(world: World, client_for: ClientFor) -> None:
     last = client.post(reverse("account_login"), {"login": world.member.email, "password": "wrong"})
     assert statuses[0] == 200
     assert last.status_code == 429 or b"Too many failed login attempts" in last.content
+
+
+def test_a_passed_mfa_check_is_remembered_for_a_while(
+    world: World, client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(world.member)
+    client.get(reverse("account_settings"))  # checks and remembers
+    with django_assert_num_queries(3):  # session, user, nothing for MFA (then the page: 1)
+        client.get(reverse("account_settings"))
+
+
+def test_a_new_chair_is_asked_for_mfa_once_the_remembered_check_runs_out(
+    world: World, client_for: ClientFor
+) -> None:
+    import time
+
+    from peerpower.accounts.middleware import MFA_SESSION_KEY
+
+    client = client_for(world.outsider)
+    assert client.get(reverse("home")).status_code == 200
+    factories.add_member(world.other_group, world.outsider, role="chair")
+    assert client.get(reverse("home")).status_code == 200  # still remembered
+    session = client.session
+    session[MFA_SESSION_KEY] = time.time() - 1
+    session.save()
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_required")
+
+
+def test_the_django_admin_logs_in_through_allauth(client_for: ClientFor, db: None) -> None:
+    response = client_for(None).get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -285,3 +285,79 @@ def test_check_ins_are_seen_by_the_group(session: Session, client_for: ClientFor
     )
     page = client_for(session.bob).get(reverse("issues:meeting", args=[session.meeting.pk]))
     assert b"Tough board" in page.content
+
+
+def test_a_presenter_can_delete_a_withdrawn_issue(session: Session, client_for: ClientFor) -> None:
+    issue = bring(session)
+    actions.issue_withdraw(issue=issue, by=session.alice)
+    assert client_for(session.bob).get(reverse("issues:detail", args=[issue.pk])).status_code == 404
+    assert (
+        client_for(session.alice).post(reverse("issues:delete", args=[issue.pk])).status_code == 302
+    )
+    assert not Issue.objects.exists()
+
+
+def test_a_member_who_left_can_still_delete_their_own_issue(
+    session: Session, client_for: ClientFor
+) -> None:
+    from peerpower.groups.models import Membership
+
+    issue = bring(session)
+    Membership.objects.filter(user=session.alice).update(
+        status="left", left_on=timezone.localdate()
+    )
+    assert (
+        client_for(session.alice).post(reverse("issues:delete", args=[issue.pk])).status_code == 302
+    )
+    assert not Issue.objects.exists()
+
+
+def test_an_issue_added_after_the_order_is_fixed_goes_to_the_end(session: Session) -> None:
+    from peerpower.issues.queries import queue_for
+
+    first = bring(session, "alice", "First?")
+    actions.queue_fix(meeting=session.meeting, order=[first.pk], by=session.chair)
+    late = actions.issue_submit(
+        meeting=session.meeting, presenter=session.bob, question="Late?", urgency=3
+    )
+    assert [i.pk for i in queue_for(session.cara, session.meeting)] == [first.pk, late.pk]
+
+
+def test_the_queue_page_and_the_room_are_in_the_access_log(
+    session: Session, client_for: ClientFor
+) -> None:
+    issue = bring(session)
+    client_for(session.bob).get(reverse("issues:meeting", args=[session.meeting.pk]))
+    assert list(IssueView.objects.values_list("issue_id", "user__name")) == [
+        (issue.pk, "Bob Member")
+    ]
+
+
+def test_the_chair_brings_their_own_issue_during_the_meeting(session: Session) -> None:
+    start_meeting(session)
+    issue = actions.issue_submit(meeting=session.meeting, presenter=session.chair, question="Mine?")
+    assert issue.status == "queued"
+
+
+def test_a_new_commitment_date_is_reminded_again(session: Session) -> None:
+    issue = bring(session)
+    due = timezone.localdate() + timedelta(days=1)
+    actions.commitment_record(issue=issue, by=session.alice, text="Call", due_on=due)
+    assert actions.commitments_remind_due() == 1
+    actions.commitment_record(
+        issue=issue, by=session.alice, text="Call", due_on=due + timedelta(days=1)
+    )
+    assert actions.commitments_remind_due() == 1
+
+
+def test_no_commitment_reminder_once_the_member_has_left(session: Session) -> None:
+    from peerpower.groups.models import Membership
+
+    issue = bring(session)
+    actions.commitment_record(
+        issue=issue, by=session.alice, text="Call", due_on=timezone.localdate() + timedelta(days=1)
+    )
+    Membership.objects.filter(user=session.alice).update(
+        status="left", left_on=timezone.localdate()
+    )
+    assert actions.commitments_remind_due() == 0

@@ -119,3 +119,14 @@ def test_pattern_change_sends_updates_only_for_meetings_that_moved(
     future = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).count()
     assert len(mail.outbox) == future
     assert all(m.subject.startswith("Changed:") for m in mail.outbox)
+
+
+def test_the_nightly_task_keeps_the_series_a_year_ahead(network: Network) -> None:
+    from peerpower.meetings.tasks import extend_series
+
+    group = factories.make_group(network)
+    last = Meeting.objects.filter(group=group).order_by("-starts_at").first()
+    assert last is not None
+    last.delete()  # as if a month had passed and the horizon moved on
+    extend_series.call_local()
+    assert Meeting.objects.filter(group=group).count() == 12

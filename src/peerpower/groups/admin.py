@@ -41,3 +41,6 @@ class PeerGroupAdmin(admin.ModelAdmin[PeerGroup]):
 
     def has_change_permission(self, request: HttpRequest, obj: PeerGroup | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PeerGroup | None = None) -> bool:
+        return False

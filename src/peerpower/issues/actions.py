@@ -12,7 +12,7 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -89,19 +89,19 @@ def issue_submit(
     """A member brings an issue to a meeting; the chair may add one for a member during it."""
     by = by or presenter
     _require_seat(presenter, meeting)
-    if by.pk != presenter.pk:
-        if not _is_chair(by, meeting):
-            raise ValidationError("Only the chair can add an issue for another member.")
-        if meeting.is_cancelled:
-            raise ValidationError("This meeting is cancelled.")
-    else:
+    by_chair = _is_chair(by, meeting)
+    if by.pk != presenter.pk and not by_chair:
+        raise ValidationError("Only the chair can add an issue for another member.")
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is cancelled.")
+    if not by_chair:
         _require_before_start(meeting, "added (ask the chair)")
     if urgency not in Issue.Urgency.values:
         raise ValidationError({"urgency": "Choose how urgent it is."})
     text = _clean_text(
         {"question": question, "why_now": why_now, "tried": tried, "help_wanted": help_wanted}
     )
-    during = by.pk != presenter.pk and meeting.starts_at <= timezone.now()
+    during = by_chair and meeting.starts_at <= timezone.now()
     with transaction.atomic():
         return Issue.objects.create(
             group_id=meeting.group_id,
@@ -294,7 +294,7 @@ def room_act(
             if room.issue is None:
                 raise ValidationError("Start an issue first.")
             delta = 1 if action == "next_step" else -1
-            room.step = min(max(room.step + delta, 0), len(protocol_steps) - 1)
+            room.step = max(min(room.step + delta, len(protocol_steps) - 1), 0)
             room.step_started_at = now
         elif action == "finish_issue":
             if room.issue is None:
@@ -372,7 +372,15 @@ def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Com
         raise ValidationError({"due_on": "Choose a date within a year."})
     commitment, _ = Commitment.objects.update_or_create(
         issue=issue,
-        defaults={"member": by, "text": text, "due_on": due_on, "status": Commitment.Status.OPEN},
+        defaults={
+            "member": by,
+            "text": text,
+            "due_on": due_on,
+            "status": Commitment.Status.OPEN,
+            "report": "",
+            "reported_at": None,
+            "reminded_at": None,  # a new date earns a new reminder
+        },
     )
     return commitment
 
@@ -425,6 +433,11 @@ def issue_view_record(*, issue: Issue, user: User) -> None:
     IssueView.objects.create(issue=issue, user=user)
 
 
+def issue_views_record(*, issues: Sequence[Issue], user: User) -> None:
+    """Log that a page showed these issues to the person (the queue, the room)."""
+    IssueView.objects.bulk_create(IssueView(issue=issue, user=user) for issue in issues)
+
+
 def issues_erase_expired(*, now: datetime | None = None) -> int:
     """Erase issues (with notes, backing, commitments, access log) and check-ins of meetings
     older than each network's retention period. Returns how many issues went."""
@@ -450,6 +463,9 @@ def commitments_remind_due(*, today: date | None = None) -> int:
         due_on__gte=today,
         due_on__lte=today + timedelta(days=2),
         reminded_at__isnull=True,
+        # Only while they are still in the group.
+        member__memberships__group=F("issue__group"),
+        member__memberships__status=Membership.Status.ACTIVE,
     )
     ids = []
     with transaction.atomic():

@@ -8,7 +8,7 @@ may do. Scribe's notes are narrower still: the presenter's own, unless the prese
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
@@ -32,10 +32,13 @@ def _seat(user: User, group_ref: str, meeting_start_ref: str) -> Exists:
 
 
 def issues_visible_to(user: User | AnonymousUser) -> QuerySet[Issue]:
+    """The group's issues for a pledged seat-holder; and always the person's own issues (so
+    they can delete them, even after leaving). Withdrawn issues only to their presenter."""
     if not user.is_authenticated:
         return Issue.objects.none()
-    return Issue.objects.filter(_seat(user, "group_id", "meeting__starts_at__date")).exclude(
-        status=Issue.Status.WITHDRAWN
+    seat = _seat(user, "group_id", "meeting__starts_at__date")
+    return Issue.objects.filter(seat | Q(presenter=user)).exclude(
+        Q(status=Issue.Status.WITHDRAWN) & ~Q(presenter=user)
     )
 
 
@@ -100,5 +103,5 @@ def queue_for(user: User, meeting: Meeting) -> QuerySet[Issue]:
             backing_count=Count("backings", distinct=True),
             backed_by_me=Exists(Backing.objects.filter(issue=OuterRef("pk"), user=user)),
         )
-        .order_by("position", "-urgency", "-backing_count", "created_at")
+        .order_by(F("position").asc(nulls_last=True), "-urgency", "-backing_count", "created_at")
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerpower.accounts.models import User
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership
 from peerpower.groups.queries import current_memberships, groups_visible_to
 from peerpower.issues import actions
@@ -93,7 +94,9 @@ def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     if not can_enter_room(request.user, meeting):
         return render(request, "issues/members_only.html", {"meeting": meeting}, status=403)
-    return render(request, "issues/meeting_issues.html", _issues_context(request, meeting))
+    context = _issues_context(request, meeting)
+    actions.issue_views_record(issues=context["queue"], user=request.user)
+    return render(request, "issues/meeting_issues.html", context)
 
 
 def _issues_context(
@@ -142,9 +145,9 @@ def _issues_context(
 
 
 def _member_users(members: Any) -> Any:
-    from peerpower.accounts.models import User
-
-    return User.objects.filter(pk__in=members.values("user_id")).order_by("name")
+    """Who the chair can bring an issue for: active members who have accepted the pledge."""
+    pledged = members.filter(pledge_accepted_at__isnull=False)
+    return User.objects.filter(pk__in=pledged.values("user_id")).order_by("name")
 
 
 @SENSITIVE
@@ -466,7 +469,13 @@ def _room_context(
         "queue": [i for i in queue_for(request.user, meeting) if i.status == Issue.Status.QUEUED]
         if is_chair
         else [],
-        "members": list(current_memberships(meeting.group)) if is_chair else [],
+        "members": list(
+            current_memberships(meeting.group).filter(
+                status=Membership.Status.ACTIVE, pledge_accepted_at__isnull=False
+            )
+        )
+        if is_chair
+        else [],
         "note_form": NoteForm(),
         "commitment_form": CommitmentForm(),
         **extra,
@@ -477,7 +486,10 @@ def _room_context(
 def room(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
     state = actions.room_for(meeting)
-    return render(request, "issues/room.html", _room_context(request, meeting, state))
+    context = _room_context(request, meeting, state)
+    if context["issue"] is not None:
+        actions.issue_views_record(issues=[context["issue"]], user=request.user)
+    return render(request, "issues/room.html", context)
 
 
 @require_GET

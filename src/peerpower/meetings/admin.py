@@ -33,3 +33,6 @@ class MeetingAdmin(admin.ModelAdmin[Meeting]):
 
     def has_change_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
+        return False

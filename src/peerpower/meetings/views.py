@@ -93,6 +93,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "show_group_zone": meeting.group.time_zone != request.user.time_zone,
             "has_started": meeting.starts_at <= timezone.now(),
+            "has_ended": meeting.ends_at <= timezone.now(),
         },
     )
 

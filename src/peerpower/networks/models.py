@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from peerpower.lib.timezones import validate_time_zone
@@ -18,12 +19,20 @@ class Network(models.Model):
     )
     contact_email = models.EmailField(blank=True)
     issue_retention_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Issues, notes and check-ins older than this are erased."
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="Issues, notes and check-ins of meetings older than this many months are erased.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(issue_retention_months__gte=1),
+                name="network_retention_at_least_a_month",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
