@@ -143,7 +143,7 @@ ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "issues session as member": (
         "member",
         lambda w: reverse("issues:meeting", args=[w.next_meeting().pk]),
-        13,
+        14,
     ),
     "room as chair": ("chair", lambda w: reverse("issues:room", args=[w.next_meeting().pk]), 13),
     "commitments as member": ("member", lambda w: reverse("issues:commitments"), 4),
