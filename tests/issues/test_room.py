@@ -208,7 +208,7 @@ def test_retention_follows_the_networks_setting(session: Session) -> None:
         group=session.world.group, meeting=old_meeting, presenter=session.alice, question="Old?"
     )
     assert actions.issues_erase_expired() == 0  # a month old, kept for 12
-    session.world.network.issue_retention_months = 0
+    session.world.network.issue_retention_months = 1  # the meeting was 35 days ago
     session.world.network.save()
     assert actions.issues_erase_expired() == 1
 
@@ -234,3 +234,69 @@ def test_a_commitment_reminder_says_nothing_of_the_commitment(
     assert message.to == [session.alice.email]
     assert "SECRET-PLAN" not in message.body + str(getattr(message, "alternatives", ""))
     assert "is due on" in message.body
+
+
+def test_a_note_begun_for_one_issue_reaches_its_presenter_after_the_room_moved_on(
+    session: Session, client_for: ClientFor
+) -> None:
+    from peerpower.issues.models import Note
+
+    first = actions.issue_submit(
+        meeting=session.meeting, presenter=session.alice, question="First?"
+    )
+    second = actions.issue_submit(
+        meeting=session.meeting, presenter=session.bob, question="Second?"
+    )
+    actions.queue_fix(meeting=session.meeting, order=[first.pk, second.pk], by=session.chair)
+    room = actions.room_for(session.meeting)
+    room = actions.room_act(
+        meeting=session.meeting,
+        by=session.chair,
+        action="set_scribe",
+        expected_version=room.version,
+        scribe_id=session.cara.pk,
+    )
+    room = actions.room_act(
+        meeting=session.meeting,
+        by=session.chair,
+        action="start_issue",
+        expected_version=room.version,
+        issue_id=first.pk,
+    )
+    room = actions.room_act(
+        meeting=session.meeting,
+        by=session.chair,
+        action="finish_issue",
+        expected_version=room.version,
+    )
+    actions.room_act(
+        meeting=session.meeting,
+        by=session.chair,
+        action="start_issue",
+        expected_version=room.version,
+        issue_id=second.pk,
+    )
+    url = reverse("issues:room_note", args=[session.meeting.pk])
+    client_for(session.cara).post(url, {"issue": first.pk, "text": "For Alice"})
+    client_for(session.cara).post(url, {"text": "For Bob"})
+    assert dict(Note.objects.values_list("text", "issue_id")) == {
+        "For Alice": first.pk,
+        "For Bob": second.pk,
+    }
+
+
+def test_a_note_cannot_be_aimed_at_another_meetings_issue(
+    session: Session, client_for: ClientFor
+) -> None:
+    from peerpower.issues.models import Note
+    from peerpower.meetings.models import Meeting
+
+    later = Meeting.objects.filter(
+        group=session.world.group, starts_at__gt=session.meeting.starts_at
+    ).first()
+    assert later is not None
+    elsewhere = actions.issue_submit(meeting=later, presenter=session.alice, question="Later?")
+    client_for(session.chair).post(
+        reverse("issues:room_note", args=[session.meeting.pk]), {"issue": elsewhere.pk, "text": "x"}
+    )
+    assert not Note.objects.exists()

@@ -301,10 +301,13 @@ def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @SENSITIVE
 @require_POST
 def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The scribe's note goes to the issue being worked when it is sent."""
+    """The scribe's note goes to the issue it was begun for (see room.js), else the current one."""
     meeting = _meeting_for_room(request, pk)
     state = actions.room_for(meeting)
-    issue = issues_visible_to(request.user).filter(pk=state.issue_id or 0).first()
+    # The issue the scribe began the note for; the one being worked if the page did not say.
+    wanted = request.POST.get("issue", "")
+    issue_id = int(wanted) if wanted.isdigit() else state.issue_id or 0
+    issue = issues_visible_to(request.user).filter(pk=issue_id, meeting=meeting).first()
     form = NoteForm(request.POST)
     if issue is None:
         messages.error(request, "No issue is being worked, so there is nothing to note against.")

@@ -30,6 +30,12 @@
     var state = document.getElementById("room-state");
     var card = document.getElementById("note-card");
     if (state && card) card.hidden = state.getAttribute("data-can-note") !== "1";
+    // The note belongs to the issue being worked when the scribe began it.
+    var issue = document.getElementById("note-issue");
+    var text = card && card.querySelector("textarea");
+    if (state && issue && text && text.value.trim() === "") {
+      issue.value = state.getAttribute("data-issue") || "";
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
