@@ -77,7 +77,7 @@ class ReportForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    RATING = [(n, str(n)) for n in range(1, 11)]
+    RATING = [("", "Choose…"), *((n, str(n)) for n in range(1, 11))]
     work = forms.TypedChoiceField(choices=RATING, coerce=int, label="Your month at work (1–10)")
     personal = forms.TypedChoiceField(
         choices=RATING, coerce=int, label="Your month personally (1–10)"
