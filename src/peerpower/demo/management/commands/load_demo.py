@@ -263,7 +263,7 @@ class Command(BaseCommand):
 
         member_ids = list(Membership.objects.filter(group=group).values_list("user_id", flat=True))
         month = start
-        while month < today.replace(day=1):
+        while month <= today.replace(day=1):
             starts_at, ends_at = _pattern_times(group, month)
             if starts_at < timezone.now() - timedelta(hours=6):
                 meeting = Meeting.objects.create(
