@@ -110,7 +110,7 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "issues:withdraw": only({"member": 302, "chair": 302}),
     "issues:back": only({"member": 302, "chair": 302}),
     "issues:notes_share": only({"member": 302, "chair": 302}),
-    "issues:commitment": only({"member": 302, "chair": 302}),
+    "issues:commitment": only({"member": 400, "chair": 400}),
     "issues:report": only({"member": 302, "chair": 302}),
 }
 

@@ -361,3 +361,18 @@ def test_no_commitment_reminder_once_the_member_has_left(session: Session) -> No
         status="left", left_on=timezone.localdate()
     )
     assert actions.commitments_remind_due() == 0
+
+
+def test_a_commitment_without_a_date_is_refused_next_to_the_field(
+    session: Session, client_for: ClientFor
+) -> None:
+    issue = bring(session)
+    response = client_for(session.alice).post(
+        reverse("issues:commitment", args=[issue.pk]), {"text": "Call them", "due_on": ""}
+    )
+    assert response.status_code == 400
+    assert response.context["commitment_form"].errors["due_on"] == ["This field is required."]
+    past = client_for(session.alice).post(
+        reverse("issues:commitment", args=[issue.pk]), {"text": "Call them", "due_on": "2020-01-01"}
+    )
+    assert past.context["commitment_form"].errors["due_on"] == ["Choose a date after today."]

@@ -227,6 +227,12 @@ def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
     actions.issue_view_record(issue=issue, user=request.user)
+    return _issue_page(request, issue)
+
+
+def _issue_page(
+    request: AuthenticatedRequest, issue: Issue, commitment_form: CommitmentForm | None = None
+) -> HttpResponse:
     commitment = Commitment.objects.filter(issue=issue).first()
     return render(
         request,
@@ -240,7 +246,8 @@ def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
             "note_count": issue.notes.count(),
             "commitment": commitment,
-            "commitment_form": CommitmentForm(
+            "commitment_form": commitment_form
+            or CommitmentForm(
                 initial={"text": commitment.text, "due_on": commitment.due_on}
                 if commitment
                 else None
@@ -249,6 +256,7 @@ def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 access_log_visible_to(request.user).filter(issue=issue).select_related("user")[:50]
             ),
         },
+        status=400 if commitment_form is not None else 200,
     )
 
 
@@ -347,11 +355,8 @@ def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, "Your commitment is recorded. The group will ask how it went next time."
             )
-    if not form.is_valid() or form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    if request.POST.get("next") == "room":
-        return redirect("issues:room", issue.meeting_id)
-    return redirect("issues:detail", issue.pk)
+            return redirect("issues:detail", issue.pk)
+    return _issue_page(request, issue, commitment_form=form)  # the errors beside the fields
 
 
 @SENSITIVE
@@ -525,13 +530,12 @@ def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _room_state_full(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
-    version = RoomState.objects.filter(meeting=meeting).values_list("version", flat=True).first()
-    etag = f'"room-{meeting.pk}-{version}"'
-    if request.GET.get("v") == str(version):
+    state = actions.room_for(meeting)
+    etag = f'"room-{meeting.pk}-{state.version}"'
+    if request.GET.get("v") == str(state.version):
         return HttpResponse(status=204)
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304)
-    state = actions.room_for(meeting)
     response = render(request, "issues/room.html#state", _room_context(request, meeting, state))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
