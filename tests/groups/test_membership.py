@@ -1,4 +1,5 @@
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from peerpower.groups.models import Membership
 from tests.conftest import ClientFor, World
@@ -90,3 +91,30 @@ def test_the_chair_clears_a_mark_recorded_by_mistake(world: World, client_for: C
     assert Participation.objects.get(meeting=past, user=world.member).attendance == "absent"
     client.post(url, {f"user_{world.member.pk}": ""})
     assert Participation.objects.get(meeting=past, user=world.member).attendance == ""
+
+
+def test_pausing_takes_the_meetings_out_of_the_members_calendar_and_resuming_puts_them_back(
+    world: World,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    import vobject  # type: ignore[import-untyped]
+    from django.core import mail
+
+    membership = Membership.objects.get(group=world.group, user=world.member)
+    url = reverse("groups:membership_status", args=[world.group.pk, membership.pk])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.chair).post(url, {"status": "paused"})
+    [withdrawn] = mail.outbox
+    assert withdrawn.to == [world.member.email]
+    methods = {vobject.readOne(content).method.value for _, content, _ in withdrawn.attachments}
+    assert methods == {"CANCEL"}
+    assert len(withdrawn.attachments) == 12
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.chair).post(url, {"status": "active"})
+    [back] = mail.outbox
+    assert {vobject.readOne(content).method.value for _, content, _ in back.attachments} == {
+        "REQUEST"
+    }

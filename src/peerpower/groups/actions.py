@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, User
+from peerpower.accounts.tasks import send_welcome_calendar
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol
 from peerpower.meetings.actions import series_generate
+from peerpower.meetings.tasks import send_calendar_withdrawal
 from peerpower.networks.models import Network, Venue
 
 PATTERN_FIELDS = ("week_of_month", "weekday", "start_time", "end_time", "series_start", "time_zone")
@@ -158,6 +160,13 @@ def membership_set_status(*, membership: Membership, status: str, by: User) -> M
                 timezone.localdate(), membership.joined_on or timezone.localdate()
             )
         membership.save(update_fields=["status", "left_on"])
+        group_id, user_id = membership.group_id, membership.user_id
+        if status == Membership.Status.ACTIVE:  # back: the year's meetings again
+            transaction.on_commit(lambda: send_welcome_calendar(group_id=group_id, user_id=user_id))
+        else:  # paused or gone: out of their calendar
+            transaction.on_commit(
+                lambda: send_calendar_withdrawal(group_id=group_id, user_id=user_id)
+            )
     return membership
 
 

@@ -62,9 +62,10 @@ def meeting_event(meeting: Meeting, *, attendee_emails: Sequence[str] = ()) -> C
     )
 
 
-def invitation_ics(meeting: Meeting, attendee_email: str) -> bytes:
-    """An iTIP message for one person: REQUEST for a new or changed meeting, CANCEL otherwise."""
-    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+def invitation_ics(meeting: Meeting, attendee_email: str, *, withdraw: bool = False) -> bytes:
+    """An iTIP message for one person: REQUEST for a new or changed meeting, CANCEL for a
+    cancelled one, or for one the person no longer attends (`withdraw`, e.g. paused)."""
+    method = "CANCEL" if meeting.is_cancelled or withdraw else "REQUEST"
     return build_calendar([meeting_event(meeting, attendee_emails=[attendee_email])], method=method)
 
 

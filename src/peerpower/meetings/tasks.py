@@ -37,12 +37,13 @@ def _meetings(ids: Sequence[int]) -> list[Meeting]:
     )
 
 
-def _ics(meeting: Meeting, user: User) -> Attachment:
-    name = "cancel" if meeting.is_cancelled else "invite"
-    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+def _ics(meeting: Meeting, user: User, *, withdraw: bool = False) -> Attachment:
+    cancel = meeting.is_cancelled or withdraw
+    name = "cancel" if cancel else "invite"
+    method = "CANCEL" if cancel else "REQUEST"
     return Attachment(
         filename=f"{name}-{meeting.starts_at:%Y-%m-%d}.ics",
-        content=invitation_ics(meeting, user.email),
+        content=invitation_ics(meeting, user.email, withdraw=withdraw),
         mimetype=f"text/calendar; method={method}; charset=utf-8",
     )
 
@@ -84,6 +85,26 @@ def send_meeting_change(*, meeting_id: int) -> None:
                 context={"user": user, "meeting": meeting},
                 attachments=[_ics(meeting, user)],
             )
+
+
+@db_task()
+def send_calendar_withdrawal(*, group_id: int, user_id: int) -> None:
+    """A member paused or gone: one email that takes the group's coming meetings out of their
+    calendar (the meetings themselves go on)."""
+    user = User.objects.filter(pk=user_id).first()
+    upcoming = Meeting.objects.filter(
+        group_id=group_id, status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()
+    )
+    meetings = _meetings(list(upcoming.values_list("pk", flat=True)))
+    if user is None or not meetings:
+        return
+    with timezone.override(user.time_zone):
+        send_templated_email(
+            to=user.email,
+            template_prefix="meetings/email/calendar_withdrawn",
+            context={"user": user, "group": meetings[0].group, "meetings": meetings},
+            attachments=[_ics(m, user, withdraw=True) for m in meetings],
+        )
 
 
 REMINDER_LEADS = {
