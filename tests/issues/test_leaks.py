@@ -289,3 +289,41 @@ def test_an_error_report_shows_nothing_a_member_wrote(session: Session) -> None:
         pytest.fail("issue_submit accepted no meeting")
     assert "issue_submit" in report  # the frame is there...
     assert leaks(report) == []  # ...without the words
+
+
+@pytest.mark.parametrize("viewer_zone", ["Europe/London", "Asia/Tokyo", "America/Los_Angeles"])
+def test_the_joined_later_rule_reads_the_same_in_every_time_zone(
+    session: Session, client_for: object, viewer_zone: str
+) -> None:
+    """An evening meeting in London is already the next day in Tokyo; a member who joined the
+    day after the meeting must not see it, whatever zone their own profile uses."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from peerpower.meetings.models import Meeting
+
+    london = ZoneInfo("Europe/London")
+    meeting = Meeting.objects.filter(group=session.world.group, starts_at__gt=timezone.now()).last()
+    assert meeting is not None
+    day = meeting.starts_at.astimezone(london).date()
+    meeting.starts_at = datetime.combine(day, datetime.min.time().replace(hour=18), tzinfo=london)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=3)
+    meeting.save()
+    issue = actions.issue_submit(
+        meeting=meeting, presenter=session.alice, question=marker("question")
+    )
+    latecomer = factories.add_member(
+        session.world.group, factories.make_user("Late", time_zone=viewer_zone)
+    ).user
+    Membership.objects.filter(user=latecomer).update(
+        joined_on=day + timedelta(days=1), pledge_accepted_at=timezone.now()
+    )
+    client = Client()
+    client.force_login(latecomer)
+    assert client.get(reverse("issues:detail", args=[issue.pk])).status_code == 404
+    assert client.get(reverse("issues:room", args=[meeting.pk])).status_code == 404
+    page = client.get(reverse("issues:commitments")).content.decode()
+    assert leaks(page) == []
+    # ...and one who joined on the meeting's day (in London) is in
+    Membership.objects.filter(user=latecomer).update(joined_on=day)
+    assert client.get(reverse("issues:detail", args=[issue.pk])).status_code == 200

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -168,12 +169,15 @@ def invitation_accept(*, invitation: Invitation, user: User, password: str | Non
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         if invitation.group_id is not None:
-            membership = Membership.objects.select_for_update().get(
+            membership = Membership.objects.select_for_update(of=("self",)).select_related("group").get(
                 group_id=invitation.group_id, user=user
             )
             if membership.status == Membership.Status.INVITED:
                 membership.status = Membership.Status.ACTIVE
-                membership.joined_on = timezone.localdate()
+                # The date where the group meets, as meetings' days are (Meeting.day).
+                membership.joined_on = timezone.localdate(
+                    timezone=ZoneInfo(membership.group.time_zone)
+                )
                 membership.save(update_fields=["status", "joined_on"])
                 group_id = invitation.group_id
                 transaction.on_commit(

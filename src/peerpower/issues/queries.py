@@ -36,7 +36,7 @@ def issues_visible_to(user: User | AnonymousUser) -> QuerySet[Issue]:
     they can delete them, even after leaving). Withdrawn issues only to their presenter."""
     if not user.is_authenticated:
         return Issue.objects.none()
-    seat = _seat(user, "group_id", "meeting__starts_at__date")
+    seat = _seat(user, "group_id", "meeting__day")
     return Issue.objects.filter(seat | Q(presenter=user)).exclude(
         Q(status=Issue.Status.WITHDRAWN) & ~Q(presenter=user)
     )
@@ -61,7 +61,7 @@ def updates_visible_to(user: User | AnonymousUser) -> QuerySet[MonthlyUpdate]:
     if not user.is_authenticated:
         return MonthlyUpdate.objects.none()
     return MonthlyUpdate.objects.filter(
-        _seat(user, "meeting__group_id", "meeting__starts_at__date")
+        _seat(user, "meeting__group_id", "meeting__day")
     )
 
 
@@ -78,7 +78,7 @@ def can_enter_room(user: User | AnonymousUser, meeting: Meeting) -> bool:
         user=user,
         status__in=CURRENT,
         pledge_accepted_at__isnull=False,
-        joined_on__lte=meeting.starts_at.date(),
+        joined_on__lte=meeting.day,
     ).exists()
 
 

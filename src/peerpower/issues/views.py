@@ -512,7 +512,7 @@ def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         user=request.user,
         status__in=["active", "paused"],
         pledge_accepted_at__isnull=False,
-        joined_on__lte=OuterRef("starts_at__date"),
+        joined_on__lte=OuterRef("day"),
     )
     found = (
         Meeting.objects.filter(pk=pk, room__isnull=False)

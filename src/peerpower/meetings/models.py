@@ -1,6 +1,8 @@
 """The monthly meetings of a group: the series, each meeting's agenda, RSVPs and attendance."""
 
 import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -23,6 +25,9 @@ class Meeting(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # The meeting's date where the group meets (set on save). Rules such as "members who
+    # joined later do not see earlier meetings" compare dates here, in one zone for everyone.
+    day = models.DateField(editable=False)
     venue = models.ForeignKey(
         "networks.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -48,6 +53,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} — {self.slot:%B %Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.day = self.starts_at.astimezone(ZoneInfo(self.group.time_zone)).date()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "starts_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "day"}
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self) -> bool:
