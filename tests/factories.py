@@ -1,6 +1,6 @@
 """Builders for test data: real rows through the real actions where an action exists."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from allauth.account.models import EmailAddress
@@ -108,4 +108,11 @@ def make_past_meeting(group: PeerGroup, months_ago: int = 1) -> Meeting:
         venue=group.default_venue,
     )
     meeting.agenda_items.create(position=0, title="Issues session", kind="issues", minutes=240)
+    return meeting
+
+
+def move_meeting(meeting: Meeting, starts_at: datetime, hours: int = 4) -> Meeting:
+    """Put a meeting at another time, as the tests need (saved, so its `day` follows)."""
+    meeting.starts_at, meeting.ends_at = starts_at, starts_at + timedelta(hours=hours)
+    meeting.save()
     return meeting

@@ -13,7 +13,7 @@ from django.utils import timezone
 from peerpower.accounts.actions import invitation_create
 from peerpower.groups.models import Membership
 from peerpower.issues import actions as issues
-from peerpower.issues.models import Issue, IssueView
+from peerpower.issues.models import Issue, IssueView, Note
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
 from tests import factories
@@ -136,7 +136,7 @@ def grow_issues(world: World, times: int) -> None:
             commitment=commitment, by=user, status="in_progress", report="Going"
         )
         IssueView.objects.create(issue=issue, user=world.member)
-        issues.note_add(issue=issue, by=world.chair, text="A point")
+        Note.objects.create(issue=issue, author=world.chair, text="A point")
 
 
 ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
@@ -150,7 +150,7 @@ ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "access log as member": (
         "member",
         lambda w: reverse("issues:access_log", args=[w.group.pk]),
-        6,
+        7,
     ),
 }
 

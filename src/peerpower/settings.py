@@ -292,6 +292,10 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
     },
+    # SQL with its parameters would carry what members wrote into the logs; never below WARNING.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False}
+    },
 }
 
 # Each group's meetings are generated this many months ahead.

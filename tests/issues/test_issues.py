@@ -22,11 +22,15 @@ def bring(
     )
 
 
+def worked(s: Session, issue: Issue) -> None:
+    """Queue the issue and start the meeting, so the room can take notes on it."""
+    actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
+    start_meeting(s)
+    issue.refresh_from_db()
+
+
 def start_meeting(s: Session) -> None:
-    Meeting.objects.filter(pk=s.meeting.pk).update(
-        starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=4)
-    )
-    s.meeting.refresh_from_db()
+    factories.move_meeting(s.meeting, timezone.now() - timedelta(minutes=5))
 
 
 def test_a_member_brings_an_issue_through_the_page(session: Session, client_for: ClientFor) -> None:
@@ -208,6 +212,7 @@ def test_notes_belong_to_the_presenter_until_shared(
     session: Session, client_for: ClientFor
 ) -> None:
     issue = bring(session)
+    worked(session, issue)
     room = actions.room_for(session.meeting)
     actions.room_act(
         meeting=session.meeting,
@@ -230,6 +235,7 @@ def test_the_presenter_deletes_their_issue_and_its_notes(
     session: Session, client_for: ClientFor
 ) -> None:
     issue = bring(session)
+    worked(session, issue)
     actions.note_add(issue=issue, by=session.chair, text="A note.")
     assert (
         client_for(session.bob).post(reverse("issues:delete", args=[issue.pk])).status_code == 404
@@ -297,19 +303,30 @@ def test_a_presenter_can_delete_a_withdrawn_issue(session: Session, client_for: 
     assert not Issue.objects.exists()
 
 
-def test_a_member_who_left_can_still_delete_their_own_issue(
+def test_a_member_who_has_left_sees_nothing_not_even_their_own_issue(
     session: Session, client_for: ClientFor
 ) -> None:
+    """Issue 3: not to former members. What they brought stays with the group until retention."""
     from peerpower.groups.models import Membership
 
     issue = bring(session)
     Membership.objects.filter(user=session.alice).update(
         status="left", left_on=timezone.localdate()
     )
-    assert (
-        client_for(session.alice).post(reverse("issues:delete", args=[issue.pk])).status_code == 302
-    )
-    assert not Issue.objects.exists()
+    client = client_for(session.alice)
+    assert client.get(reverse("issues:detail", args=[issue.pk])).status_code == 404
+    assert client.post(reverse("issues:delete", args=[issue.pk])).status_code == 404
+    with pytest.raises(ValidationError):
+        actions.issue_update(
+            issue=issue,
+            by=session.alice,
+            question="Changed?",
+            why_now="",
+            tried="",
+            help_wanted="",
+            urgency=2,
+        )
+    assert Issue.objects.filter(pk=issue.pk).exists()
 
 
 def test_an_issue_added_after_the_order_is_fixed_goes_to_the_end(session: Session) -> None:

@@ -20,6 +20,7 @@ from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
 from peerpower.issues import actions
 from peerpower.issues.models import Commitment, Issue, MonthlyUpdate
+from peerpower.meetings.models import Meeting
 from peerpower.meetings.tasks import send_due_reminders
 from tests import factories, urlwalk
 from tests.issues.conftest import Session, pledge
@@ -53,6 +54,8 @@ def plant(s: Session) -> tuple[Issue, Commitment]:
         scribe_id=s.cara.pk,
     )
     actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
+    # The meeting begins: the room works the issue.
+    factories.move_meeting(s.meeting, timezone.now() - timedelta(minutes=10))
     room.refresh_from_db()
     actions.room_act(
         meeting=s.meeting,
@@ -162,8 +165,12 @@ def planted(
         issue, commitment = plant(session)
         # Every kind of email the product sends about this group goes out too.
         actions.commitments_remind_due(today=timezone.localdate())
-        send_due_reminders(now=session.meeting.starts_at - timedelta(hours=20))
-        send_due_reminders(now=session.meeting.starts_at - timedelta(days=6))
+        later = Meeting.objects.filter(
+            group=session.world.group, starts_at__gt=timezone.now()
+        ).first()
+        assert later is not None
+        send_due_reminders(now=later.starts_at - timedelta(hours=20))
+        send_due_reminders(now=later.starts_at - timedelta(days=6))
     return session, issue, commitment
 
 

@@ -10,6 +10,7 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from peerpower.issues import actions
 from peerpower.issues.models import Issue, RoomState
+from tests import factories
 from tests.conftest import ClientFor
 from tests.issues.conftest import Session
 
@@ -179,10 +180,7 @@ def test_retention_erases_what_is_due_and_nothing_else(session: Session) -> None
     old_meeting = Meeting.objects.filter(
         group=session.world.group, starts_at__lt=timezone.now()
     ).get()
-    Meeting.objects.filter(pk=old_meeting.pk).update(
-        starts_at=timezone.now() - timedelta(days=400),
-        ends_at=timezone.now() - timedelta(days=400) + timedelta(hours=4),
-    )
+    factories.move_meeting(old_meeting, timezone.now() - timedelta(days=400))
     old = Issue.objects.create(
         group=session.world.group, meeting=old_meeting, presenter=session.alice, question="Old?"
     )
@@ -248,6 +246,7 @@ def test_a_note_begun_for_one_issue_reaches_its_presenter_after_the_room_moved_o
         meeting=session.meeting, presenter=session.bob, question="Second?"
     )
     actions.queue_fix(meeting=session.meeting, order=[first.pk, second.pk], by=session.chair)
+    factories.move_meeting(session.meeting, timezone.now() - timedelta(minutes=1))
     room = actions.room_for(session.meeting)
     room = actions.room_act(
         meeting=session.meeting,

@@ -169,8 +169,10 @@ def invitation_accept(*, invitation: Invitation, user: User, password: str | Non
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         if invitation.group_id is not None:
-            membership = Membership.objects.select_for_update(of=("self",)).select_related("group").get(
-                group_id=invitation.group_id, user=user
+            membership = (
+                Membership.objects.select_for_update(of=("self",))
+                .select_related("group")
+                .get(group_id=invitation.group_id, user=user)
             )
             if membership.status == Membership.Status.INVITED:
                 membership.status = Membership.Status.ACTIVE

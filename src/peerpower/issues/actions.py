@@ -11,7 +11,7 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -74,6 +74,10 @@ def _require_before_start(meeting: Meeting, verb: str) -> None:
         raise ValidationError(f"The meeting has started; issues can no longer be {verb}.")
 
 
+# The check-in round is for this month: open from two weeks before a meeting to two weeks after.
+CHECK_IN_OPENS = timedelta(days=14)
+
+
 @sensitive_variables("question", "why_now", "tried", "help_wanted", "text")
 def issue_submit(
     *,
@@ -96,6 +100,8 @@ def issue_submit(
         raise ValidationError("This meeting is cancelled.")
     if not by_chair:
         _require_before_start(meeting, "added (ask the chair)")
+    elif meeting.ends_at <= timezone.now():
+        raise ValidationError("This meeting is over; bring the issue to the next one.")
     if urgency not in Issue.Urgency.values:
         raise ValidationError({"urgency": "Choose how urgent it is."})
     text = _clean_text(
@@ -128,6 +134,7 @@ def issue_update(
 ) -> Issue:
     if issue.presenter_id != by.pk:
         raise ValidationError("Only the member who brought an issue can change it.")
+    _require_seat(by, issue.meeting)
     _require_before_start(issue.meeting, "changed")
     if urgency not in Issue.Urgency.values:
         raise ValidationError({"urgency": "Choose how urgent it is."})
@@ -168,9 +175,11 @@ def issue_back(*, issue: Issue, user: User) -> Backing:
         raise ValidationError("You cannot back your own issue; the others will.")
     if issue.status not in (Issue.Status.PROPOSED, Issue.Status.PARKED, Issue.Status.QUEUED):
         raise ValidationError("This issue is no longer open for backing.")
-    if Backing.objects.filter(issue=issue, user=user).exists():
-        raise ValidationError("You already back this issue.")
-    return Backing.objects.create(issue=issue, user=user)
+    try:
+        with transaction.atomic():
+            return Backing.objects.create(issue=issue, user=user)
+    except IntegrityError:  # the unique row: a second click, however close
+        raise ValidationError("You already back this issue.") from None
 
 
 def issue_unback(*, issue: Issue, user: User) -> None:
@@ -199,11 +208,14 @@ def _next_meeting(meeting: Meeting) -> Meeting | None:
 
 def queue_fix(*, meeting: Meeting, order: Sequence[int], by: User) -> list[Issue]:
     """The chair fixes the session's order. Issues left out are parked and carried over to
-    the group's next meeting, where they are offered again."""
+    the group's next meeting, where they are offered again.
+
+    Only before the meeting starts: nothing worked in a room (notes, discussion) may move to a
+    later meeting, whose members may include people who were not there.
+    """
     if not _is_chair(by, meeting):
         raise ValidationError("Only the chair can fix the order.")
-    if meeting.is_cancelled:
-        raise ValidationError("This meeting is cancelled.")
+    _require_before_start(meeting, "reordered; add any new issue from the room")
     open_statuses = (Issue.Status.PROPOSED, Issue.Status.PARKED, Issue.Status.QUEUED)
     with transaction.atomic():
         issues = {
@@ -225,6 +237,9 @@ def queue_fix(*, meeting: Meeting, order: Sequence[int], by: User) -> list[Issue
             issue.status, issue.position = Issue.Status.PARKED, None
             if later is not None:
                 issue.meeting = later
+        now = timezone.now()  # bulk_update does not apply auto_now
+        for issue in [*queued, *issues.values()]:
+            issue.updated_at = now
         Issue.objects.bulk_update(
             [*queued, *issues.values()], ["status", "position", "meeting", "updated_at"]
         )
@@ -304,9 +319,11 @@ def room_act(
             )
             room.issue, room.step, room.step_started_at = None, 0, None
         elif action == "set_scribe":
-            if (
-                scribe_id is not None
-                and not Membership.objects.filter(
+            scribe = User.objects.filter(pk=scribe_id).first() if scribe_id is not None else None
+            if scribe_id is not None and (
+                scribe is None
+                or not can_enter_room(scribe, meeting)
+                or not Membership.objects.filter(
                     group_id=meeting.group_id, user_id=scribe_id, status=Membership.Status.ACTIVE
                 ).exists()
             ):
@@ -339,6 +356,11 @@ def note_add(*, issue: Issue, by: User, text: str) -> Note:
     room = RoomState.objects.filter(meeting_id=issue.meeting_id).first()
     if not (room and room.scribe_id == by.pk) and not _is_chair(by, issue.meeting):
         raise ValidationError("Only the scribe or the chair can take notes.")
+    status = Issue.objects.filter(pk=issue.pk).values_list("status", flat=True).first()
+    if status not in (Issue.Status.QUEUED, Issue.Status.WORKED):
+        raise ValidationError("Notes are taken for issues the session works on.")
+    if issue.meeting.starts_at > timezone.now():
+        raise ValidationError("Notes are taken once the meeting has started.")
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write the point first."})
@@ -370,18 +392,13 @@ def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Com
         raise ValidationError({"due_on": "Choose a date after today."})
     if due_on > timezone.localdate() + relativedelta(years=1):
         raise ValidationError({"due_on": "Choose a date within a year."})
-    commitment, _ = Commitment.objects.update_or_create(
-        issue=issue,
-        defaults={
-            "member": by,
-            "text": text,
-            "due_on": due_on,
-            "status": Commitment.Status.OPEN,
-            "report": "",
-            "reported_at": None,
-            "reminded_at": None,  # a new date earns a new reminder
-        },
-    )
+    commitment = Commitment.objects.filter(issue=issue).first()
+    if commitment is None:
+        return Commitment.objects.create(issue=issue, member=by, text=text, due_on=due_on)
+    if commitment.due_on != due_on:
+        commitment.reminded_at = None  # a new date earns a new reminder
+    commitment.text, commitment.due_on = text, due_on  # a report already given is kept
+    commitment.save(update_fields=["text", "due_on", "reminded_at"])
     return commitment
 
 
@@ -412,6 +429,9 @@ def update_submit(
     _require_seat(user, meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled.")
+    now = timezone.now()
+    if not meeting.starts_at - CHECK_IN_OPENS <= now <= meeting.ends_at + CHECK_IN_OPENS:
+        raise ValidationError("Check-ins open two weeks before the meeting and close after it.")
     errors = {}
     for name, value in (("work", work), ("personal", personal)):
         if not isinstance(value, int) or not 1 <= value <= 10:

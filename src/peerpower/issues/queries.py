@@ -32,14 +32,12 @@ def _seat(user: User, group_ref: str, meeting_start_ref: str) -> Exists:
 
 
 def issues_visible_to(user: User | AnonymousUser) -> QuerySet[Issue]:
-    """The group's issues for a pledged seat-holder; and always the person's own issues (so
-    they can delete them, even after leaving). Withdrawn issues only to their presenter."""
+    """The group's issues for a pledged seat-holder; withdrawn ones only to their presenter
+    (who may still delete them). Someone who has left sees none, not even their own."""
     if not user.is_authenticated:
         return Issue.objects.none()
     seat = _seat(user, "group_id", "meeting__day")
-    return Issue.objects.filter(seat | Q(presenter=user)).exclude(
-        Q(status=Issue.Status.WITHDRAWN) & ~Q(presenter=user)
-    )
+    return Issue.objects.filter(seat).exclude(Q(status=Issue.Status.WITHDRAWN) & ~Q(presenter=user))
 
 
 def notes_visible_to(user: User | AnonymousUser) -> QuerySet[Note]:
@@ -60,9 +58,7 @@ def commitments_visible_to(user: User | AnonymousUser) -> QuerySet[Commitment]:
 def updates_visible_to(user: User | AnonymousUser) -> QuerySet[MonthlyUpdate]:
     if not user.is_authenticated:
         return MonthlyUpdate.objects.none()
-    return MonthlyUpdate.objects.filter(
-        _seat(user, "meeting__group_id", "meeting__day")
-    )
+    return MonthlyUpdate.objects.filter(_seat(user, "meeting__group_id", "meeting__day"))
 
 
 def access_log_visible_to(user: User | AnonymousUser) -> QuerySet[IssueView]:

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.cache import cache_control
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerpower.accounts.models import User
@@ -44,6 +45,8 @@ from peerpower.lib.http import AuthenticatedRequest, add_action_errors
 from peerpower.meetings.models import AgendaItem, Meeting, timed_agenda
 from peerpower.meetings.queries import meetings_visible_to
 
+# Confidential pages must not be kept by the browser (back button, disk cache on a shared PC).
+PRIVATE = cache_control(private=True, no_store=True)
 SENSITIVE = sensitive_post_parameters(
     "question", "why_now", "tried", "help_wanted", "text", "report", "comment"
 )
@@ -81,6 +84,7 @@ def _protocol(meeting: Meeting) -> Protocol:
     return actions._protocol(meeting)
 
 
+@PRIVATE
 @require_GET
 def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
@@ -150,7 +154,9 @@ def _member_users(members: Any) -> Any:
     return User.objects.filter(pk__in=pledged.values("user_id")).order_by("name")
 
 
+@PRIVATE
 @SENSITIVE
+@sensitive_variables("data", "form")
 @require_POST
 def issue_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
@@ -181,6 +187,7 @@ def issue_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@PRIVATE
 @require_POST
 def issue_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
@@ -194,6 +201,7 @@ def issue_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("issues:meeting", issue.meeting_id)
 
 
+@PRIVATE
 @require_POST
 def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
@@ -223,6 +231,7 @@ def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("issues:meeting", meeting.pk)
 
 
+@PRIVATE
 @require_GET
 def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
@@ -260,6 +269,7 @@ def _issue_page(
     )
 
 
+@PRIVATE
 @SENSITIVE
 @require_http_methods(["GET", "POST"])
 def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -281,6 +291,7 @@ def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "issues/issue_edit.html", {"issue": issue, "form": form})
 
 
+@PRIVATE
 @require_POST
 def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
@@ -293,6 +304,7 @@ def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("issues:meeting", issue.meeting_id)
 
 
+@PRIVATE
 @require_http_methods(["GET", "POST"])
 def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
@@ -306,6 +318,7 @@ def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "issues/issue_delete.html", {"issue": issue})
 
 
+@PRIVATE
 @SENSITIVE
 @require_POST
 def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -314,7 +327,7 @@ def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     state = actions.room_for(meeting)
     # The issue the scribe began the note for; the one being worked if the page did not say.
     wanted = request.POST.get("issue", "")
-    issue_id = int(wanted) if wanted.isdigit() else state.issue_id or 0
+    issue_id = int(wanted) if wanted.isdecimal() else state.issue_id or 0
     issue = issues_visible_to(request.user).filter(pk=issue_id, meeting=meeting).first()
     form = NoteForm(request.POST)
     if issue is None:
@@ -331,6 +344,7 @@ def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("issues:room", meeting.pk)
 
 
+@PRIVATE
 @require_POST
 def notes_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
@@ -341,6 +355,7 @@ def notes_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("issues:detail", issue.pk)
 
 
+@PRIVATE
 @SENSITIVE
 @require_POST
 def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -359,6 +374,7 @@ def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _issue_page(request, issue, commitment_form=form)  # the errors beside the fields
 
 
+@PRIVATE
 @SENSITIVE
 @require_POST
 def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -375,11 +391,13 @@ def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "Thank you for reporting back.")
     else:
         messages.error(request, "Choose where it stands and add a line on what happened.")
-    if request.POST.get("next") == "meeting":
-        return redirect("issues:meeting", int(request.POST.get("meeting", "0") or 0))
+    meeting_id = request.POST.get("meeting", "")
+    if request.POST.get("next") == "meeting" and meeting_id.isdecimal():
+        return redirect("issues:meeting", int(meeting_id))
     return redirect("issues:commitments")
 
 
+@PRIVATE
 @SENSITIVE
 @require_POST
 def update_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -401,6 +419,7 @@ def update_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@PRIVATE
 @require_GET
 def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     commitments = (
@@ -416,22 +435,34 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@PRIVATE
 @require_GET
 def access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(groups_visible_to(request.user), pk=pk)
-    views = (
+    if (
+        needs_pledge(request.user, group)
+        or not Membership.objects.filter(
+            group=group, user=request.user, status__in=["active", "paused"]
+        ).exists()
+    ):
+        raise Http404
+    # Who opened what, how often and when last; the issues are named by presenter and meeting,
+    # not by their words, so the log itself is not one more place that shows them.
+    rows = (
         access_log_visible_to(request.user)
         .filter(issue__group=group)
-        .select_related("user", "issue")[:200]
+        .values(
+            "user__name",
+            "user__email",
+            "issue_id",
+            "issue__presenter__name",
+            "issue__presenter__email",
+            "issue__meeting__starts_at",
+        )
+        .annotate(times=Count("id"), last=Max("viewed_at"))
+        .order_by("-last")[:300]
     )
-    if not Membership.objects.filter(
-        group=group,
-        user=request.user,
-        status__in=["active", "paused"],
-        pledge_accepted_at__isnull=False,
-    ).exists():
-        raise Http404
-    return render(request, "issues/access_log.html", {"group": group, "views": views})
+    return render(request, "issues/access_log.html", {"group": group, "rows": rows})
 
 
 # --- the live room -------------------------------------------------------------------------
@@ -451,6 +482,8 @@ def _room_context(
         .select_related("presenter")
         .first()
     )
+    if issue is not None:  # the room shows it: that is a view for the access log
+        actions.issue_views_record(issues=[issue], user=request.user)
     step = steps[room.step] if issue and room.step < len(steps) else None
     is_chair = _is_chair(request, meeting)
     return {
@@ -490,16 +523,15 @@ def _room_context(
     }
 
 
+@PRIVATE
 @require_GET
 def room(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
     state = actions.room_for(meeting)
-    context = _room_context(request, meeting, state)
-    if context["issue"] is not None:
-        actions.issue_views_record(issues=[context["issue"]], user=request.user)
-    return render(request, "issues/room.html", context)
+    return render(request, "issues/room.html", _room_context(request, meeting, state))
 
 
+@PRIVATE
 @require_GET
 def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The poll. Unchanged since the version the page has: 204 and nothing else to do.
@@ -542,6 +574,7 @@ def _room_state_full(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
+@PRIVATE
 @require_POST
 def room_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)

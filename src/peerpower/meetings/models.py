@@ -1,11 +1,10 @@
 """The monthly meetings of a group: the series, each meeting's agenda, RSVPs and attendance."""
 
 import uuid
-from typing import Any
-from zoneinfo import ZoneInfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
