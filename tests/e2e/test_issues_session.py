@@ -261,7 +261,9 @@ def test_chair_and_three_members_run_a_whole_issues_session(
     assert (sam_issue.status, sam_issue.meeting_id) == (Issue.Status.PARKED, next_meeting.pk)
     maya_issue = Issue.objects.get(question=MAYA_Q)
 
-    # --- 3. Everyone opens the room; the chair drives and every page follows. -------------
+    # --- 3. The meeting begins (time passes: its start moves to now). Everyone opens the
+    # room; the chair drives and every page follows. ---------------------------------------
+    factories.move_meeting(Meeting.objects.get(pk=maya_issue.meeting_id), timezone.now())
     for page in [chair, *members]:
         page.goto(issues_url)
         page.get_by_role("link", name="Open the meeting room").click()
