@@ -15,7 +15,7 @@ def test_a_group_chooses_the_action_learning_protocol(world: World, client_for: 
     assert b"Action learning set" in page.content
     group_update(group=world.group, by=world.chair, protocol=protocol)
     meeting = world.next_meeting()
-    assert actions._protocol(meeting) == protocol
+    assert actions.protocol_for(meeting) == protocol
     assert actions.issues_that_fit(meeting, protocol) == 90 // 34
     assert [s.cue for s in protocol.steps.all()][1] == "Questions only — no advice"
 

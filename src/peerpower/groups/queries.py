@@ -69,6 +69,18 @@ def pending_memberships(group: PeerGroup) -> QuerySet[Membership]:
     )
 
 
+def is_active_chair(user: User | AnonymousUser, group_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            group_id=group_id,
+            user=user,
+            role=Membership.Role.CHAIR,
+            status=Membership.Status.ACTIVE,
+        ).exists()
+    )
+
+
 def membership_of(user: User, group: PeerGroup) -> Membership | None:
     return Membership.objects.filter(user=user, group=group).first()
 

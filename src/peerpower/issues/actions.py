@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
+from peerpower.groups.queries import is_active_chair
 from peerpower.issues import tasks
 from peerpower.issues.models import (
     NOTE_MAX,
@@ -38,12 +39,7 @@ from peerpower.networks.models import Network
 
 
 def _is_chair(user: User, meeting: Meeting) -> bool:
-    return Membership.objects.filter(
-        group_id=meeting.group_id,
-        user=user,
-        role=Membership.Role.CHAIR,
-        status=Membership.Status.ACTIVE,
-    ).exists()
+    return is_active_chair(user, meeting.group_id)
 
 
 def _require_seat(user: User, meeting: Meeting) -> None:
@@ -290,7 +286,7 @@ def room_act(
                 "Someone else moved the room on first; here is where it is now.", code="conflict"
             )
         segments = list(meeting.agenda_items.all())
-        protocol_steps = list(_protocol(meeting).steps.all())
+        protocol_steps = list(protocol_for(meeting).steps.all())
         if action == "next_segment":
             room.segment = (
                 min(room.segment + 1, max(len(segments) - 1, 0)) if room.segment_started_at else 0
@@ -334,7 +330,8 @@ def room_act(
     return room
 
 
-def _protocol(meeting: Meeting) -> Protocol:
+def protocol_for(meeting: Meeting) -> Protocol:
+    """The group's chosen protocol, or the standard one."""
     group = meeting.group
     if group.protocol_id is not None:
         return Protocol.objects.prefetch_related("steps").get(pk=group.protocol_id)
@@ -447,10 +444,6 @@ def update_submit(
         defaults={"work": work, "personal": personal, "comment": comment},
     )
     return update
-
-
-def issue_view_record(*, issue: Issue, user: User) -> None:
-    IssueView.objects.create(issue=issue, user=user)
 
 
 def issue_views_record(*, issues: Sequence[Issue], user: User) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership
-from peerpower.groups.queries import current_memberships, groups_visible_to
+from peerpower.groups.queries import current_memberships, groups_visible_to, is_active_chair
 from peerpower.issues import actions
 from peerpower.issues.forms import (
     ChairIssueForm,
@@ -30,7 +30,7 @@ from peerpower.issues.forms import (
     ReportForm,
     UpdateForm,
 )
-from peerpower.issues.models import Commitment, Issue, Protocol, RoomState
+from peerpower.issues.models import Commitment, Issue, RoomState
 from peerpower.issues.queries import (
     access_log_visible_to,
     can_enter_room,
@@ -72,16 +72,7 @@ def _issue_for_user(request: AuthenticatedRequest, pk: int) -> Issue:
 
 
 def _is_chair(request: AuthenticatedRequest, meeting: Meeting) -> bool:
-    return Membership.objects.filter(
-        group_id=meeting.group_id,
-        user=request.user,
-        role=Membership.Role.CHAIR,
-        status=Membership.Status.ACTIVE,
-    ).exists()
-
-
-def _protocol(meeting: Meeting) -> Protocol:
-    return actions._protocol(meeting)
+    return is_active_chair(request.user, meeting.group_id)
 
 
 @PRIVATE
@@ -106,7 +97,7 @@ def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _issues_context(
     request: AuthenticatedRequest, meeting: Meeting, **forms: Any
 ) -> dict[str, Any]:
-    protocol = _protocol(meeting)
+    protocol = actions.protocol_for(meeting)
     is_chair = _is_chair(request, meeting)
     queue = list(queue_for(request.user, meeting))
     # Last meeting's commitments all come up again, and older ones reported since, however
@@ -235,7 +226,7 @@ def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
-    actions.issue_view_record(issue=issue, user=request.user)
+    actions.issue_views_record(issues=[issue], user=request.user)
     return _issue_page(request, issue)
 
 
@@ -474,7 +465,7 @@ def _room_context(
     now = timezone.now()
     items = list(meeting.agenda_items.all())
     segment = items[room.segment] if room.segment_started_at and room.segment < len(items) else None
-    protocol = _protocol(meeting)
+    protocol = actions.protocol_for(meeting)
     steps = list(protocol.steps.all())
     issue = (
         issues_visible_to(request.user)

@@ -5,19 +5,6 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 
-# A short list for forms; any valid IANA name is accepted.
-COMMON_TIME_ZONES = [
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Toronto",
-    "Asia/Kolkata",
-    "Australia/Sydney",
-    "UTC",
-]
-
 
 def all_time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones())
