@@ -108,14 +108,16 @@ def _issues_context(
         .order_by("-starts_at")
         .values("starts_at")[:1]
     )
-    earlier_open = commitments_visible_to(request.user).filter(
-        issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at
-    ).exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED]).select_related(
-        "member"
-    ) | commitments_visible_to(request.user).filter(
-        Q(issue__meeting__starts_at__gte=previous_start) | Q(reported_at__gte=previous_start),
-        issue__group_id=meeting.group_id,
-        issue__meeting__starts_at__lt=meeting.starts_at,
+    report_back = (
+        commitments_visible_to(request.user)
+        .filter(issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at)
+        .filter(
+            Q(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
+            | Q(issue__meeting__starts_at__gte=previous_start)
+            | Q(reported_at__gte=previous_start)
+        )
+        .select_related("member")
+        .order_by("member__name", "due_on")
     )
     members = Membership.objects.filter(group_id=meeting.group_id, status=Membership.Status.ACTIVE)
     return {
@@ -132,9 +134,7 @@ def _issues_context(
         "updates": list(
             updates_visible_to(request.user).filter(meeting=meeting).select_related("user")
         ),
-        "report_back": list(
-            earlier_open.distinct().select_related("member").order_by("member__name", "due_on")
-        ),
+        "report_back": list(report_back),
         "report_form": ReportForm(),
     }
 
