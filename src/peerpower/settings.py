@@ -226,6 +226,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Peer Power"
+# Accept the code of the 30-second step before or after too (RFC 6238 suggests one step), so a
+# code typed as the phone rolls over, or a phone a few seconds adrift, still works.
+MFA_TOTP_TOLERANCE = 1
 # Passkeys need a secure origin; localhost counts as one, so this only matters in tests.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 

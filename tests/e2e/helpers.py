@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from allauth.mfa.models import Authenticator
@@ -29,6 +30,9 @@ SHOTS_DIR = Path(os.environ.get("E2E_SHOTS_DIR", Path(tempfile.gettempdir()) / "
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for ``secret``."""
+    # Not in the last seconds of a step: the code must still be current when the form arrives.
+    while 30 - time.time() % 30 < 4:
+        time.sleep(0.5)
     counters = list(yield_hotp_counters_from_time())
     current = counters[len(counters) // 2]  # the window is symmetric around the current one
     return str(format_hotp_value(hotp_value(secret, current)))
