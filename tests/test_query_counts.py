@@ -150,7 +150,7 @@ ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "access log as member": (
         "member",
         lambda w: reverse("issues:access_log", args=[w.group.pk]),
-        7,
+        6,
     ),
 }
 

@@ -78,6 +78,40 @@ def can_enter_room(user: User | AnonymousUser, meeting: Meeting) -> bool:
     ).exists()
 
 
+def room_version_for(user: User | AnonymousUser, meeting_id: int) -> int | None:
+    """The room's version if the person may enter it, else None: the poll's whole question in
+    one query (the same rule as `can_enter_room`)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Meeting.objects.filter(pk=meeting_id, room__isnull=False)
+        .filter(_seat(user, "group_id", "day"))
+        .values_list("room__version", flat=True)
+        .first()
+    )
+
+
+def holds_pledged_seat(user: User | AnonymousUser, group: PeerGroup) -> bool:
+    """A current member of the group (or its chair) who has accepted the pledge."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            group=group, user=user, status__in=CURRENT, pledge_accepted_at__isnull=False
+        ).exists()
+    )
+
+
+def pledged_active_members(group_id: int) -> QuerySet[Membership]:
+    """Who can take a part in the room (scribe) or have an issue brought for them."""
+    return (
+        Membership.objects.filter(
+            group_id=group_id, status=Membership.Status.ACTIVE, pledge_accepted_at__isnull=False
+        )
+        .select_related("user")
+        .order_by("role", "user__name", "user__email")
+    )
+
+
 def needs_pledge(user: User | AnonymousUser, group: PeerGroup) -> bool:
     """A current member who has not yet accepted the pledge (and so sees no issues)."""
     if not user.is_authenticated:

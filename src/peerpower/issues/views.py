@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,8 +19,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership
-from peerpower.groups.queries import current_memberships, groups_visible_to, is_active_chair
+from peerpower.groups.models import CONFIDENTIALITY_PLEDGE
+from peerpower.groups.queries import groups_visible_to, is_active_chair
 from peerpower.issues import actions
 from peerpower.issues.forms import (
     ChairIssueForm,
@@ -35,10 +35,13 @@ from peerpower.issues.queries import (
     access_log_visible_to,
     can_enter_room,
     commitments_visible_to,
+    holds_pledged_seat,
     issues_visible_to,
     needs_pledge,
     notes_visible_to,
+    pledged_active_members,
     queue_for,
+    room_version_for,
     updates_visible_to,
 )
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
@@ -119,7 +122,6 @@ def _issues_context(
         .select_related("member")
         .order_by("member__name", "due_on")
     )
-    members = Membership.objects.filter(group_id=meeting.group_id, status=Membership.Status.ACTIVE)
     return {
         "meeting": meeting,
         "protocol": protocol,
@@ -129,7 +131,7 @@ def _issues_context(
         "open_for_issues": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "chair_form": forms.get("chair_form")
-        or (ChairIssueForm(members=_member_users(members)) if is_chair else None),
+        or (ChairIssueForm(members=_member_users(meeting)) if is_chair else None),
         "update_form": forms.get("update_form") or UpdateForm(),
         "updates": list(
             updates_visible_to(request.user).filter(meeting=meeting).select_related("user")
@@ -139,9 +141,9 @@ def _issues_context(
     }
 
 
-def _member_users(members: Any) -> Any:
-    """Who the chair can bring an issue for: active members who have accepted the pledge."""
-    pledged = members.filter(pledge_accepted_at__isnull=False)
+def _member_users(meeting: Meeting) -> Any:
+    """Who the chair can bring an issue for."""
+    pledged = pledged_active_members(meeting.group_id)
     return User.objects.filter(pk__in=pledged.values("user_id")).order_by("name")
 
 
@@ -153,10 +155,7 @@ def issue_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
     chair_adding = "presenter" in request.POST
     if chair_adding:
-        members = Membership.objects.filter(
-            group_id=meeting.group_id, status=Membership.Status.ACTIVE
-        )
-        form: IssueForm = ChairIssueForm(request.POST, members=_member_users(members))
+        form: IssueForm = ChairIssueForm(request.POST, members=_member_users(meeting))
     else:
         form = IssueForm(request.POST)
     if form.is_valid():
@@ -430,12 +429,7 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(groups_visible_to(request.user), pk=pk)
-    if (
-        needs_pledge(request.user, group)
-        or not Membership.objects.filter(
-            group=group, user=request.user, status__in=["active", "paused"]
-        ).exists()
-    ):
+    if not holds_pledged_seat(request.user, group):
         raise Http404
     # Who opened what, how often and when last; the issues are named by presenter and meeting,
     # not by their words, so the log itself is not one more place that shows them.
@@ -501,13 +495,7 @@ def _room_context(
         "queue": [i for i in queue_for(request.user, meeting) if i.status == Issue.Status.QUEUED]
         if is_chair
         else [],
-        "members": list(
-            current_memberships(meeting.group).filter(
-                status=Membership.Status.ACTIVE, pledge_accepted_at__isnull=False
-            )
-        )
-        if is_chair
-        else [],
+        "members": list(pledged_active_members(meeting.group_id)) if is_chair else [],
         "note_form": NoteForm(),
         "commitment_form": CommitmentForm(),
         **extra,
@@ -530,25 +518,10 @@ def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     The seat check and the version come in one query, so an unchanged poll costs that and
     the session's own lookups.
     """
-    seat = Membership.objects.filter(
-        group_id=OuterRef("group_id"),
-        user=request.user,
-        status__in=["active", "paused"],
-        pledge_accepted_at__isnull=False,
-        joined_on__lte=OuterRef("day"),
-    )
-    found = (
-        Meeting.objects.filter(pk=pk, room__isnull=False)
-        .filter(Exists(seat))
-        .values_list("room__version", flat=True)
-        .first()
-    )
-    if found is None:
-        return _room_state_full(request, pk)
-    version = found
-    if request.GET.get("v") == str(version):
+    version = room_version_for(request.user, pk)
+    if version is not None and request.GET.get("v") == str(version):
         return HttpResponse(status=204)
-    return _room_state_full(request, pk)
+    return _room_state_full(request, pk)  # changed, or no room yet, or no seat (404)
 
 
 def _room_state_full(request: AuthenticatedRequest, pk: int) -> HttpResponse:
