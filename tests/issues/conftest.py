@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
+from peerpower.issues import actions
+from peerpower.issues.models import RoomState
 from peerpower.meetings.models import Meeting
 from tests import factories
 from tests.conftest import World
@@ -35,3 +37,18 @@ def session(world: World) -> Session:
     for user in (world.chair, world.member, bob, cara):
         pledge(world, user)
     return Session(world, world.next_meeting(), world.chair, world.member, bob, cara)
+
+
+def chair_does(
+    s: Session, action: str, *, issue_id: int | None = None, scribe_id: int | None = None
+) -> RoomState:
+    """The chair presses a room control on a page that shows the room as it is now."""
+    room = actions.room_for(s.meeting)
+    return actions.room_act(
+        meeting=s.meeting,
+        by=s.chair,
+        action=action,
+        expected_version=room.version,
+        issue_id=issue_id,
+        scribe_id=scribe_id,
+    )

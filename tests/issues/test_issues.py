@@ -11,7 +11,7 @@ from peerpower.issues.queries import issues_visible_to
 from peerpower.meetings.models import Meeting
 from tests import factories
 from tests.conftest import ClientFor
-from tests.issues.conftest import Session, pledge
+from tests.issues.conftest import Session, chair_does, pledge
 
 
 def bring(
@@ -213,14 +213,7 @@ def test_notes_belong_to_the_presenter_until_shared(
 ) -> None:
     issue = bring(session)
     worked(session, issue)
-    room = actions.room_for(session.meeting)
-    actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="set_scribe",
-        expected_version=room.version,
-        scribe_id=session.cara.pk,
-    )
+    chair_does(session, "set_scribe", scribe_id=session.cara.pk)
     with pytest.raises(ValidationError, match="Only the scribe"):
         actions.note_add(issue=issue, by=session.bob, text="Try a partner.")
     actions.note_add(issue=issue, by=session.cara, text="Talk to the other CEO first.")

@@ -23,7 +23,7 @@ from peerpower.issues.models import Commitment, Issue, MonthlyUpdate
 from peerpower.meetings.models import Meeting
 from peerpower.meetings.tasks import send_due_reminders
 from tests import factories, urlwalk
-from tests.issues.conftest import Session, pledge
+from tests.issues.conftest import Session, chair_does, pledge
 
 FIELDS = ["question", "why_now", "tried", "help_wanted", "note", "commitment", "report", "check_in"]
 
@@ -45,25 +45,11 @@ def plant(s: Session) -> tuple[Issue, Commitment]:
         help_wanted=marker("help_wanted"),
     )
     actions.issue_back(issue=issue, user=s.bob)
-    room = actions.room_for(s.meeting)
-    actions.room_act(
-        meeting=s.meeting,
-        by=s.chair,
-        action="set_scribe",
-        expected_version=room.version,
-        scribe_id=s.cara.pk,
-    )
+    chair_does(s, "set_scribe", scribe_id=s.cara.pk)
     actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
     # The meeting begins: the room works the issue.
     factories.move_meeting(s.meeting, timezone.now() - timedelta(minutes=10))
-    room.refresh_from_db()
-    actions.room_act(
-        meeting=s.meeting,
-        by=s.chair,
-        action="start_issue",
-        expected_version=room.version,
-        issue_id=issue.pk,
-    )
+    chair_does(s, "start_issue", issue_id=issue.pk)
     actions.note_add(issue=issue, by=s.cara, text=marker("note"))
     actions.notes_share(issue=issue, by=s.alice, shared=True)  # shared: the widest it can be
     commitment = actions.commitment_record(

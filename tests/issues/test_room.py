@@ -12,7 +12,7 @@ from peerpower.issues import actions
 from peerpower.issues.models import Issue, RoomState
 from tests import factories
 from tests.conftest import ClientFor
-from tests.issues.conftest import Session
+from tests.issues.conftest import Session, chair_does
 
 
 def queued_issue(s: Session) -> Issue:
@@ -23,37 +23,15 @@ def queued_issue(s: Session) -> Issue:
 
 def test_the_chair_runs_the_protocol_step_by_step(session: Session) -> None:
     issue = queued_issue(session)
-    room = actions.room_for(session.meeting)
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="next_segment",
-        expected_version=room.version,
-    )
+    room = chair_does(session, "next_segment")
     assert (room.segment, room.segment_started_at is not None) == (0, True)
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="start_issue",
-        expected_version=room.version,
-        issue_id=issue.pk,
-    )
+    room = chair_does(session, "start_issue", issue_id=issue.pk)
     steps = []
     for _ in range(3):
-        room = actions.room_act(
-            meeting=session.meeting,
-            by=session.chair,
-            action="next_step",
-            expected_version=room.version,
-        )
+        room = chair_does(session, "next_step")
         steps.append(room.step)
     assert steps == [1, 2, 3]
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="finish_issue",
-        expected_version=room.version,
-    )
+    room = chair_does(session, "finish_issue")
     issue.refresh_from_db()
     assert (room.issue_id, issue.status) == (None, "worked")
 
@@ -145,17 +123,8 @@ def test_the_room_shows_the_step_cue_and_a_countdown(
     session: Session, client_for: ClientFor
 ) -> None:
     issue = queued_issue(session)
-    room = actions.room_for(session.meeting)
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="start_issue",
-        expected_version=room.version,
-        issue_id=issue.pk,
-    )
-    actions.room_act(
-        meeting=session.meeting, by=session.chair, action="next_step", expected_version=room.version
-    )
+    chair_does(session, "start_issue", issue_id=issue.pk)
+    chair_does(session, "next_step")
     page = client_for(session.cara).get(reverse("issues:room", args=[session.meeting.pk]))
     assert b"Questions only \xe2\x80\x94 no advice yet" in page.content
     assert b'data-ends-at="' in page.content
@@ -247,34 +216,10 @@ def test_a_note_begun_for_one_issue_reaches_its_presenter_after_the_room_moved_o
     )
     actions.queue_fix(meeting=session.meeting, order=[first.pk, second.pk], by=session.chair)
     factories.move_meeting(session.meeting, timezone.now() - timedelta(minutes=1))
-    room = actions.room_for(session.meeting)
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="set_scribe",
-        expected_version=room.version,
-        scribe_id=session.cara.pk,
-    )
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="start_issue",
-        expected_version=room.version,
-        issue_id=first.pk,
-    )
-    room = actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="finish_issue",
-        expected_version=room.version,
-    )
-    actions.room_act(
-        meeting=session.meeting,
-        by=session.chair,
-        action="start_issue",
-        expected_version=room.version,
-        issue_id=second.pk,
-    )
+    chair_does(session, "set_scribe", scribe_id=session.cara.pk)
+    chair_does(session, "start_issue", issue_id=first.pk)
+    chair_does(session, "finish_issue")
+    chair_does(session, "start_issue", issue_id=second.pk)
     url = reverse("issues:room_note", args=[session.meeting.pk])
     client_for(session.cara).post(url, {"issue": first.pk, "text": "For Alice"})
     client_for(session.cara).post(url, {"text": "For Bob"})
