@@ -1,9 +1,42 @@
-"""Walking every URL pattern of the project, for the access and leak tests."""
+"""Walking every URL pattern of the project, for the access and leak tests.
+
+`url_for(name, pattern, objects)` points a pattern at real objects: `objects` maps a kind of
+object ("meeting", "issue", …) to its pk, and `PK_OF` says which kind each URL's `<pk>` names.
+A new app adds its namespace (and any URL whose pk names something else) to `PK_OF`.
+"""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+# What the <pk> of a URL names: a namespace's default, then the exceptions by URL name.
+PK_OF: dict[str, str] = {
+    "groups": "group",
+    "meetings": "meeting",
+    "issues": "meeting",  # the issues session, the room: the meeting's pk
+    "issues:detail": "issue",
+    "issues:edit": "issue",
+    "issues:delete": "issue",
+    "issues:withdraw": "issue",
+    "issues:back": "issue",
+    "issues:notes_share": "issue",
+    "issues:commitment": "issue",
+    "issues:report": "commitment",
+    "issues:access_log": "group",
+    "invitation_revoke": "invitation",
+}
+
+# Values for the parameters that name no object of ours (allauth's and the admin's).
+OTHER_VALUES: dict[str, object] = {
+    "object_id": "1",
+    "app_label": "accounts",
+    "content_type_id": "1",
+    "key": "not-a-key",
+    "uidb36": "1",
+    "id": "1",
+}
+MISSING_PK = 999999
 
 
 def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -19,14 +52,37 @@ def all_patterns() -> list[tuple[str, URLPattern]]:
     return list(walk(get_resolver().url_patterns))
 
 
+def namespace_of(name: str) -> str:
+    return name.rpartition(":")[0]
+
+
+def pk_kind(name: str) -> str | None:
+    """The kind of object the URL's <pk> names (None: not one of ours)."""
+    return PK_OF.get(name) or PK_OF.get(namespace_of(name))
+
+
 def parameters(pattern: URLPattern) -> set[str]:
     return set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
 
 
-def url_for(name: str, pattern: URLPattern, values: Mapping[str, object]) -> str:
+def reverse_with(name: str, pattern: URLPattern, values: Mapping[str, object]) -> str:
     """Reverse `name` with the values its pattern takes."""
     kwargs = {k: v for k, v in values.items() if k in parameters(pattern)}
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:  # a name registered twice (allauth): the other form takes a pk
-        return reverse(name, kwargs={"pk": 999999})
+        return reverse(name, kwargs={"pk": MISSING_PK})
+
+
+def url_for(name: str, pattern: URLPattern, objects: Mapping[str, object]) -> str:
+    """The URL of `name` pointed at `objects` (kind -> pk, plus "slug" and "token" if known).
+
+    A URL whose pk names a kind missing from `objects` gets a pk that exists nowhere.
+    """
+    kind = pk_kind(name)
+    values = {
+        **OTHER_VALUES,
+        **objects,
+        "pk": objects.get(kind, MISSING_PK) if kind else MISSING_PK,
+    }
+    return reverse_with(name, pattern, values)
