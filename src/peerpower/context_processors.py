@@ -3,9 +3,12 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from peerpower.networks.queries import networks_administered_by
+from peerpower.groups.access import access_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    # Lazy: pages without the navigation bar (and anonymous ones) never run the query.
-    return {"nav_networks": SimpleLazyObject(lambda: list(networks_administered_by(request.user)))}
+    # Lazy: pages without the navigation bar (and anonymous ones) never ask; the networks come
+    # from the request's access, so a page that also looked its network up asks once.
+    return {
+        "nav_networks": SimpleLazyObject(lambda: access_for(request.user).administered_networks())
+    }

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from peerpower.accounts.models import Invitation
+from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership
 from peerpower.groups.queries import groups_managed_by, groups_visible_to, groups_with_counts
 from peerpower.issues.queries import commitments_visible_to
@@ -48,9 +49,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             ),
             "pledges_due": list(
                 Membership.objects.filter(
-                    user=user, status__in=["active", "paused"], pledge_accepted_at__isnull=True
+                    user=user, status__in=Membership.CURRENT, pledge_accepted_at__isnull=True
                 ).select_related("group")
-            ),
+            )
+            if any(s.is_current and not s.pledged for s in access_for(user).seats.values())
+            else [],
             "pending_invitations": list(
                 Invitation.objects.filter(
                     invited_by=user, accepted_at=None, expires_at__gt=now

@@ -5,7 +5,8 @@ from peerpower.accounts.models import Invitation, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+# The stubs want an AbstractUser; ours is AbstractBaseUser + PermissionsMixin (no username).
+class UserAdmin(BaseUserAdmin[User]):  # type: ignore[type-var]
     ordering = ("email",)
     list_display = ("email", "name", "is_active", "is_staff", "date_joined")
     search_fields = ("email", "name")

@@ -1,14 +1,14 @@
 """Peer groups, their monthly meeting pattern, and who belongs to them."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta, weekday
 from django.conf import settings
 from django.db import models
 
-from peerpower.lib.timezones import validate_time_zone
+from peerpower.lib.timezones import local_to_utc, validate_time_zone
 
 CONFIDENTIALITY_PLEDGE = (
     "What is said in this group stays in this group. I will not repeat, record or share what "
@@ -109,6 +109,14 @@ class PeerGroup(models.Model):
         end = self.end_time.hour * 60 + self.end_time.minute
         return end - start
 
+    def meeting_times_in(self, month: date) -> tuple[datetime, datetime]:
+        """Start and end (UTC) of the pattern's meeting in the month that contains `month`."""
+        day = self.meeting_day_in(month)
+        return (
+            local_to_utc(day, self.start_time, self.time_zone),
+            local_to_utc(day, self.end_time, self.time_zone),
+        )
+
     def meeting_day_in(self, month: date) -> date:
         """The pattern's day in the month that contains `month`."""
         first = month.replace(day=1)
@@ -128,6 +136,11 @@ class Membership(models.Model):
         ACTIVE = "active", "active"
         PAUSED = "paused", "paused"
         LEFT = "left", "left"
+
+    # Named once: a current member sees the group; one who holds a place also blocks a second
+    # invitation and counts against the one-chair rule.
+    CURRENT: ClassVar[tuple[str, ...]] = (Status.ACTIVE, Status.PAUSED)
+    HOLDS_PLACE: ClassVar[tuple[str, ...]] = (Status.INVITED, Status.ACTIVE, Status.PAUSED)
 
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

@@ -6,44 +6,38 @@ left, and everyone else see nothing of it.
 """
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from peerpower.accounts.models import User
+from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.networks.models import NetworkRole
 
-CURRENT = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
-
-
-def _admin_network_ids(user: User) -> QuerySet[NetworkRole, Any]:
-    return NetworkRole.objects.filter(user=user, role=NetworkRole.Role.ADMIN).values("network_id")
+CURRENT = Membership.CURRENT
 
 
 def groups_visible_to(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
-    if not user.is_authenticated:
-        return PeerGroup.objects.none()
-    member_of = Membership.objects.filter(user=user, status__in=CURRENT).values("group_id")
+    access = access_for(user)
     return PeerGroup.objects.filter(
-        Q(id__in=member_of) | Q(network_id__in=_admin_network_ids(user))
+        Q(id__in=access.current_group_ids()) | Q(network_id__in=access.administered_network_ids())
     )
 
 
 def groups_managed_by(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
     """Groups the person may change: the ones they chair and all groups of networks they run."""
-    if not user.is_authenticated:
-        return PeerGroup.objects.none()
-    chairs = Membership.objects.filter(
-        user=user, role=Membership.Role.CHAIR, status=Membership.Status.ACTIVE
-    ).values("group_id")
-    return PeerGroup.objects.filter(Q(id__in=chairs) | Q(network_id__in=_admin_network_ids(user)))
+    access = access_for(user)
+    return PeerGroup.objects.filter(
+        Q(id__in=access.chaired_group_ids()) | Q(network_id__in=access.administered_network_ids())
+    )
 
 
 def groups_attended_by(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
-    """Groups whose meetings belong in the person's own calendar (active members and chair)."""
+    """Groups whose meetings belong in the person's own calendar (active members and chair).
+
+    A subquery rather than the request's access: its callers (the feed, reminders, tasks) ask
+    it of someone other than the person making the request, once."""
     if not user.is_authenticated:
         return PeerGroup.objects.none()
     return PeerGroup.objects.filter(
@@ -70,15 +64,7 @@ def pending_memberships(group: PeerGroup) -> QuerySet[Membership]:
 
 
 def is_active_chair(user: User | AnonymousUser, group_id: int) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            group_id=group_id,
-            user=user,
-            role=Membership.Role.CHAIR,
-            status=Membership.Status.ACTIVE,
-        ).exists()
-    )
+    return access_for(user).is_chair(group_id)
 
 
 def membership_of(user: User, group: PeerGroup) -> Membership | None:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from typing import Any
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.forms import InviteForm
 from peerpower.accounts.models import Invitation
 from peerpower.groups import actions
+from peerpower.groups.access import access_for
 from peerpower.groups.forms import GroupCreateForm, GroupForm, MembershipStatusForm
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
 from peerpower.groups.queries import (
@@ -26,6 +26,7 @@ from peerpower.groups.queries import (
     pending_memberships,
 )
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.lib.rules import can
 from peerpower.meetings.models import Meeting
 from peerpower.meetings.queries import attendance_records
 from peerpower.networks.queries import networks_administered_by
@@ -40,14 +41,14 @@ def get_group_for_user(request: AuthenticatedRequest, pk: int) -> PeerGroup:
 
 def get_group_for_manager(request: AuthenticatedRequest, pk: int) -> PeerGroup:
     group = get_group_for_user(request, pk)
-    if not rules.test_rule("groups.manage", request.user, group):
+    if not can(request.user, "groups.manage", group):
         raise Http404
     return group
 
 
 def group_list(request: AuthenticatedRequest) -> HttpResponse:
     groups = groups_with_counts(groups_visible_to(request.user)).order_by("network__name", "name")
-    can_create = networks_administered_by(request.user).exists()
+    can_create = bool(access_for(request.user).administered_network_ids())
     return render(request, "groups/group_list.html", {"groups": groups, "can_create": can_create})
 
 
@@ -103,7 +104,7 @@ def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     now = timezone.now()
-    can_manage = rules.test_rule("groups.manage", request.user, group)
+    can_manage = can(request.user, "groups.manage", group)
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = next((m for m in future if not m.is_cancelled), None)

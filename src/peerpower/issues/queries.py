@@ -11,11 +11,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from peerpower.accounts.models import User
+from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate, Note
 from peerpower.meetings.models import Meeting
 
-CURRENT = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+CURRENT = Membership.CURRENT
 
 
 def _seat(user: User, group_ref: str, meeting_start_ref: str) -> Exists:
@@ -67,15 +68,7 @@ def access_log_visible_to(user: User | AnonymousUser) -> QuerySet[IssueView]:
 
 def can_enter_room(user: User | AnonymousUser, meeting: Meeting) -> bool:
     """May see the live room of this meeting (and so the issues in it)."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        group_id=meeting.group_id,
-        user=user,
-        status__in=CURRENT,
-        pledge_accepted_at__isnull=False,
-        joined_on__lte=meeting.day,
-    ).exists()
+    return access_for(user).holds_pledged_seat(meeting.group_id, meeting.day)
 
 
 def room_version_for(user: User | AnonymousUser, meeting_id: int) -> int | None:
@@ -93,12 +86,7 @@ def room_version_for(user: User | AnonymousUser, meeting_id: int) -> int | None:
 
 def holds_pledged_seat(user: User | AnonymousUser, group: PeerGroup) -> bool:
     """A current member of the group (or its chair) who has accepted the pledge."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            group=group, user=user, status__in=CURRENT, pledge_accepted_at__isnull=False
-        ).exists()
-    )
+    return access_for(user).holds_pledged_seat(group.pk)
 
 
 def pledged_active_members(group_id: int) -> QuerySet[Membership]:
@@ -114,11 +102,8 @@ def pledged_active_members(group_id: int) -> QuerySet[Membership]:
 
 def needs_pledge(user: User | AnonymousUser, group: PeerGroup) -> bool:
     """A current member who has not yet accepted the pledge (and so sees no issues)."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        group=group, user=user, status__in=CURRENT, pledge_accepted_at__isnull=True
-    ).exists()
+    seat = access_for(user).seat(group.pk)
+    return seat is not None and seat.is_current and not seat.pledged
 
 
 def queue_for(user: User, meeting: Meeting) -> QuerySet[Issue]:

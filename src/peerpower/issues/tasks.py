@@ -33,13 +33,13 @@ def send_commitment_reminder(*, commitment_id: int) -> None:
 # The two sweeps import actions lazily: actions queue this module's tasks.
 @db_periodic_task(crontab(hour="7", minute="0"))
 def remind_commitments() -> None:
-    from peerpower.issues.actions import commitments_remind_due
+    from peerpower.issues.actions import commitments_remind_due  # noqa: PLC0415 — actions import this module's tasks
 
     commitments_remind_due()
 
 
 @db_periodic_task(crontab(hour="3", minute="30"))
 def erase_expired_issues() -> None:
-    from peerpower.issues.actions import issues_erase_expired
+    from peerpower.issues.actions import issues_erase_expired  # noqa: PLC0415 — actions import this module's tasks
 
     issues_erase_expired()

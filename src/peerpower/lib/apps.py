@@ -8,4 +8,4 @@ class LibConfig(AppConfig):
     label = "peerpower_lib"
 
     def ready(self) -> None:
-        from peerpower.lib import checks  # noqa: F401 - registers the deployment checks
+        from peerpower.lib import checks  # noqa: F401, PLC0415 — registers the deployment checks once apps are ready

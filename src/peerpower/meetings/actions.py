@@ -18,10 +18,10 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Issue
-from peerpower.lib.timezones import local_to_utc
 from peerpower.meetings import tasks
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
-from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem, Venue
+from peerpower.meetings.queries import agenda_template
+from peerpower.networks.models import Venue
 
 
 @dataclass(frozen=True)
@@ -29,21 +29,6 @@ class SeriesChanges:
     created: list[Meeting]
     updated: list[Meeting]
     cancelled: list[Meeting]
-
-
-def _pattern_times(group: PeerGroup, slot: date) -> tuple[datetime, datetime]:
-    day = group.meeting_day_in(slot)
-    return (
-        local_to_utc(day, group.start_time, group.time_zone),
-        local_to_utc(day, group.end_time, group.time_zone),
-    )
-
-
-def _agenda_template(group: PeerGroup) -> list[tuple[str, str, int]]:
-    rows = list(AgendaTemplateItem.objects.filter(network_id=group.network_id).order_by("position"))
-    if rows:
-        return [(row.title, row.kind, row.minutes) for row in rows]
-    return list(DEFAULT_AGENDA)
 
 
 def _fit_agenda(template: list[tuple[str, str, int]], minutes: int) -> list[tuple[str, str, int]]:
@@ -75,7 +60,7 @@ def series_generate(
     horizon = start + relativedelta(months=settings.SERIES_MONTHS_AHEAD)
     first = start.replace(day=1)
     slots = [first + relativedelta(months=n) for n in range(settings.SERIES_MONTHS_AHEAD + 1)]
-    template = _agenda_template(group)
+    template = agenda_template(group)
     created: list[Meeting] = []
     updated: list[Meeting] = []
     cancelled: list[Meeting] = []
@@ -83,7 +68,7 @@ def series_generate(
         PeerGroup.objects.select_for_update().filter(pk=group.pk).first()
         existing = {m.slot: m for m in Meeting.objects.filter(group=group, ends_at__gt=now)}
         for slot in slots:
-            starts_at, ends_at = _pattern_times(group, slot)
+            starts_at, ends_at = group.meeting_times_in(slot)
             meeting = existing.get(slot)
             if meeting is None:
                 if not (

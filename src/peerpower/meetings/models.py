@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from peerpower.networks.models import AgendaSegmentKind
 
@@ -35,6 +36,10 @@ class Meeting(models.Model):
     cancel_reason = models.CharField(max_length=200, blank=True)
     # Set once a person changes the meeting by hand; regeneration then leaves it alone.
     changed_by_hand = models.BooleanField(default=False)
+    # Set by the chair from the meeting room: the room's own state, which may run ahead of the
+    # clock (started early) or behind it (ended late). See has_started / has_ended.
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE: rises with every change sent to calendars.
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -63,6 +68,15 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        """Under way or over: the chair started the room, or the clock passed the start,
+        whichever came first."""
+        return self.started_at is not None or self.starts_at <= (now or timezone.now())
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Over: the chair ended the room, or the clock passed the end."""
+        return self.ended_at is not None or self.ends_at <= (now or timezone.now())
 
     @property
     def duration_minutes(self) -> int:

@@ -10,6 +10,7 @@ from peerpower.accounts.models import User
 from peerpower.groups.models import PeerGroup
 from peerpower.groups.queries import attendance_window, groups_attended_by, groups_visible_to
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
+from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
 
 
 def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
@@ -71,3 +72,9 @@ def attendance_records(group: PeerGroup) -> dict[int, dict[str, int]]:
         }
         for row in rows
     }
+
+
+def agenda_template(group: PeerGroup) -> list[tuple[str, str, int]]:
+    """The network's agenda template as (title, kind, minutes), or the built-in one."""
+    rows = AgendaTemplateItem.objects.filter(network_id=group.network_id).order_by("position")
+    return [(row.title, row.kind, row.minutes) for row in rows] or list(DEFAULT_AGENDA)

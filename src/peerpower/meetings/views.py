@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
 from peerpower.groups.queries import current_memberships, membership_of
 from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
+from peerpower.lib.rules import can
 from peerpower.meetings import actions
 from peerpower.meetings.calendar import feed_ics, invitation_ics
 from peerpower.meetings.forms import (
@@ -35,7 +35,7 @@ def get_meeting_for_user(request: AuthenticatedRequest, pk: int) -> Meeting:
 
 def get_meeting_for_manager(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_meeting_for_user(request, pk)
-    if not rules.test_rule("meetings.manage", request.user, meeting):
+    if not can(request.user, "meetings.manage", meeting):
         raise Http404
     return meeting
 
@@ -71,7 +71,7 @@ def _rsvp_context(
 
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    can_manage = rules.test_rule("meetings.manage", request.user, meeting)
+    can_manage = can(request.user, "meetings.manage", meeting)
     segments = timed_agenda(meeting, list(meeting.agenda_items.all()))
     replies = {p.user_id: p for p in Participation.objects.filter(meeting=meeting)}
     people = []

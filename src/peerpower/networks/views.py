@@ -2,24 +2,28 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.forms import InviteForm
 from peerpower.accounts.models import Invitation
+from peerpower.groups.access import access_for
 from peerpower.groups.models import PeerGroup
 from peerpower.groups.queries import groups_with_counts
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
 from peerpower.networks.models import Network, NetworkRole
-from peerpower.networks.queries import networks_administered_by
 
 NETWORK_ROLES = [Invitation.Role.ADMIN, Invitation.Role.COACH, Invitation.Role.SPEAKER]
 
 
 def get_network_for_admin(request: AuthenticatedRequest, slug: str) -> Network:
-    return get_object_or_404(networks_administered_by(request.user), slug=slug)
+    """The network if the person runs it; 404 otherwise."""
+    for network in access_for(request.user).administered_networks():
+        if network.slug == slug:
+            return network
+    raise Http404
 
 
 @require_http_methods(["GET", "POST"])

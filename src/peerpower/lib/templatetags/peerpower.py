@@ -1,7 +1,9 @@
-"""Template helpers: Bootstrap classes and ARIA attributes on form widgets."""
+"""Template helpers: Bootstrap classes and ARIA attributes on form widgets; the `can` rule tag."""
 
 from django import forms, template
 from django.utils.safestring import SafeString
+
+from peerpower.lib.rules import can as rules_can
 
 register = template.Library()
 
@@ -39,3 +41,9 @@ def minutes(value: int) -> str:
     if hours and mins:
         return f"{hours} h {mins} min"
     return f"{hours} h" if hours else f"{mins} min"
+
+
+@register.simple_tag(takes_context=True)
+def can(context: template.Context, rule_name: str, obj: object = None) -> bool:
+    """`{% can "groups.manage" group as can_manage %}`: lib.rules.can for the page's viewer."""
+    return rules_can(context["request"].user, rule_name, obj)

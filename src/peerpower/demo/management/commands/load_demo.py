@@ -19,6 +19,7 @@ from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Backing, Commitment, Issue, MonthlyUpdate, Note
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.models import Meeting, Participation
+from peerpower.meetings.queries import agenda_template
 from peerpower.networks.models import (
     DEFAULT_AGENDA,
     AgendaTemplateItem,
@@ -259,12 +260,10 @@ class Command(BaseCommand):
 
     def _past_meetings(self, group: PeerGroup, start: Any, today: Any, rng: random.Random) -> None:
         """Six months of meetings already held, with replies and attendance recorded."""
-        from peerpower.meetings.actions import _agenda_template, _pattern_times  # demo-only reuse
-
         member_ids = list(Membership.objects.filter(group=group).values_list("user_id", flat=True))
         month = start
         while month <= today.replace(day=1):
-            starts_at, ends_at = _pattern_times(group, month)
+            starts_at, ends_at = group.meeting_times_in(month)
             if starts_at < timezone.now() - timedelta(hours=6):
                 meeting = Meeting.objects.create(
                     group=group,
@@ -274,7 +273,7 @@ class Command(BaseCommand):
                     venue=group.default_venue,
                     online_link=group.online_link,
                 )
-                for i, (title, kind, minutes) in enumerate(_agenda_template(group)):
+                for i, (title, kind, minutes) in enumerate(agenda_template(group)):
                     meeting.agenda_items.create(position=i, title=title, kind=kind, minutes=minutes)
                 rows = []
                 for user_id in member_ids:
