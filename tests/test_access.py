@@ -4,11 +4,14 @@ A URL that is not classified below fails the test, so a new page cannot ship wit
 deciding who may see it.
 """
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
+from django.http import HttpResponseBase
 from django.urls import URLPattern
 from django.utils import timezone
 
@@ -32,7 +35,29 @@ ROLES = [
     "admin",
 ]
 LOGIN = 302  # anonymous people are sent to the log-in page
+# Sent with every response, whatever its status (peerpower.lib.security and Django's own).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Permissions-Policy": (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=()"
+    ),
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
 _seq = count()
+
+
+def status_with_headers(response: HttpResponseBase) -> int:
+    """The response's status, after checking it carries every security header."""
+    headers = {name: response.headers.get(name) for name in SECURITY_HEADERS}
+    assert headers == SECURITY_HEADERS, response
+    return response.status_code
 
 
 def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
@@ -238,7 +263,9 @@ def test_each_role_gets_the_expected_response(
 ) -> None:
     pattern = dict(urlwalk.all_patterns())[name]
     url = url_for(world, name, pattern)
-    got = {role: client_for(getattr(world, role, None)).get(url).status_code for role in ROLES}
+    got = {
+        role: status_with_headers(client_for(getattr(world, role, None)).get(url)) for role in ROLES
+    }
     assert got == EXPECTED[name]
 
 
@@ -250,7 +277,7 @@ def test_each_role_gets_the_expected_response_to_a_post(
     got = {}
     for role in ROLES:
         url = url_for(world, name, pattern)  # fresh objects each time
-        got[role] = client_for(getattr(world, role, None)).post(url).status_code
+        got[role] = status_with_headers(client_for(getattr(world, role, None)).post(url))
     assert got == EXPECTED_POST[name]
 
 
@@ -260,7 +287,7 @@ def test_allauth_pages_are_public_or_need_a_login(world: World, client_for: Clie
         if name not in ALLAUTH_PUBLIC | ALLAUTH_PRIVATE:
             continue
         url = url_for(world, name, pattern)
-        status = anonymous.get(url).status_code
+        status = status_with_headers(anonymous.get(url))
         if name in ALLAUTH_PRIVATE:
             assert status == 302, name
         else:
@@ -274,4 +301,29 @@ def test_the_django_admin_is_for_staff_only(world: World, client_for: ClientFor)
             if not name.startswith("admin:") or name == "admin:login" or name == "admin:logout":
                 continue
             url = url_for(world, name, pattern)
-            assert client.get(url).status_code == 302, (role, name)
+            assert status_with_headers(client.get(url)) == 302, (role, name)
+
+
+def test_static_files_carry_the_security_headers_too(client_for: ClientFor) -> None:
+    response = client_for(None).get("/static/peerpower/site.css")
+    assert response.status_code == 200
+    # WhiteNoise answers before the clickjacking middleware; frame-ancestors covers framing.
+    expected = {k: v for k, v in SECURITY_HEADERS.items() if k != "X-Frame-Options"}
+    assert {name: response.headers.get(name) for name in expected} == expected
+
+
+def test_no_page_template_has_an_inline_script_style_or_handler() -> None:
+    """The policy refuses them, so they would silently not work. (Emails are not pages: mail
+    clients need their inline styles.) JSON data blocks are not scripts and may stay."""
+    root = Path(__file__).resolve().parent.parent / "src" / "peerpower"
+    inline = re.compile(
+        r"""\sstyle=|<style|\son[a-z]+=|javascript:|hx-on|<script(?![^>]*\s(src=|type="application/json"))"""
+    )
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in root.glob("**/templates/**/*.html")
+        if "email" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if inline.search(line)
+    ]
+    assert found == []

@@ -6,6 +6,10 @@ and ``tests.e2e.axe.assert_no_axe_violations(page)`` for accessibility.
 
 Fixtures: ``browser`` (session), ``context`` and ``page`` (a new context per test), and
 ``new_context(**kwargs)`` for tests that need several users signed in at once.
+
+Every context records the page's ``securitypolicyviolation`` events (anything the Content
+Security Policy refused: an inline style or script, an eval, a resource from elsewhere), and a
+test whose pages had any fails when it ends.
 """
 
 from __future__ import annotations
@@ -36,6 +40,20 @@ CHROMIUM_ARGS = [
 ]
 # Milliseconds; a real browser on a 2-core machine under a full test run can be slow.
 DEFAULT_TIMEOUT_MS = 15_000
+
+# Runs in every page before its own scripts; reports each refusal to the test via a binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__peerpowerCspViolation({
+    page: document.location.href,
+    directive: e.effectiveDirective,
+    blocked: e.blockedURI,
+    source: e.sourceFile + ":" + e.lineNumber,
+    sample: e.sample,
+    element: e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 160) : "",
+  });
+});
+"""
 
 E2E_DIR = Path(__file__).parent
 
@@ -76,18 +94,36 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     ``viewport``); every context made is closed after the test.
     """
     made: list[BrowserContext] = []
+    violations: list[dict[str, Any]] = []
+
+    def record(violation: dict[str, Any]) -> None:
+        violations.append(violation)
 
     def make(**kwargs: Any) -> BrowserContext:
         kwargs.setdefault("locale", "en-GB")
         kwargs.setdefault("timezone_id", "Europe/London")
         ctx = browser.new_context(**kwargs)
         ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        ctx.expose_function("__peerpowerCspViolation", record)
+        ctx.add_init_script(CSP_LISTENER)
         made.append(ctx)
         return ctx
 
     yield make
     for ctx in made:
+        for open_page in ctx.pages:  # a round trip delivers any report still on its way
+            if not open_page.is_closed():
+                open_page.evaluate("1")
         ctx.close()
+    if violations:
+        pytest.fail(
+            "The Content Security Policy refused something:\n"
+            + "\n".join(
+                f"- {v['directive']} on {v['page']}: {v['blocked']} "
+                f"at {v['source']} {v['sample']!r} {v['element']}"
+                for v in violations
+            )
+        )
 
 
 @pytest.fixture
