@@ -48,8 +48,9 @@ from peerpower.accounts.models import User  # noqa: E402
 from peerpower.groups.models import Membership, PeerGroup  # noqa: E402
 from peerpower.issues import actions  # noqa: E402
 from peerpower.issues.models import Issue, RoomState  # noqa: E402
-from peerpower.meetings.actions import _agenda_template, _fit_agenda  # noqa: E402
+from peerpower.meetings.actions import _fit_agenda  # noqa: E402
 from peerpower.meetings.models import AgendaItem, Meeting  # noqa: E402
+from peerpower.meetings.queries import agenda_template  # noqa: E402
 from peerpower.networks.models import Network  # noqa: E402
 
 DOMAIN = "bench.peerpower.test"
@@ -112,7 +113,7 @@ def build(meetings: int, members: int) -> tuple[list[dict[str, int]], list[dict[
             AgendaItem.objects.bulk_create(
                 AgendaItem(meeting=meeting, position=i, title=title, kind=kind, minutes=minutes)
                 for i, (title, kind, minutes) in enumerate(
-                    _fit_agenda(_agenda_template(group), group.duration_minutes)
+                    _fit_agenda(agenda_template(group), group.duration_minutes)
                 )
             )
             issues = [

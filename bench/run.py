@@ -58,6 +58,8 @@ def bench_env(var_dir: Path) -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = "peerpower.settings"
     env["LOG_LEVEL"] = "WARNING"
     env["PYTHONUNBUFFERED"] = "1"
+    # Each response carries the CPU it cost its worker (peerpower.lib.timing).
+    env["PEERPOWER_BENCH_TIMING"] = "1"
     return env
 
 
@@ -178,7 +180,7 @@ def tail(path: Path, lines: int = 30) -> str:
 class Target:
     name: str
     path: str
-    with_session: bool
+    session: str | None  # whose session cookie (a key of the probe's "sessions"), or none
     # Byte strings every response body must contain: proof that this is the real page and not
     # a login form, an MFA prompt or an error page that happens to answer 200.
     markers: list[bytes]
@@ -190,6 +192,7 @@ class Target:
 class Result:
     target: Target
     latencies: list[float] = field(default_factory=list)  # seconds, measured requests only
+    cpu: list[float] = field(default_factory=list)  # worker CPU ms (Server-Timing), same requests
     wall: float = 0.0
     connects: int = 0
 
@@ -219,11 +222,11 @@ class Checker:
 def drive(
     port: int,
     target: Target,
-    cookie: str,
+    cookies: dict[str, str],
     count: int,
     clients: int,
     deadline: float,
-    record: Callable[[float], None] | None,
+    record: Callable[[float, float], None] | None,
 ) -> tuple[float, int, bool]:
     """Send `count` GETs of target.path from `clients` threads, each with its own connection.
 
@@ -231,7 +234,7 @@ def drive(
     response or transport error raises BenchError after all threads have stopped.
     """
     check = Checker(target)
-    headers = {"Cookie": cookie} if target.with_session else {}
+    headers = {"Cookie": cookies[target.session]} if target.session else {}
     lock = threading.Lock()
     state = {"next": 0, "connects": 0}
     errors: list[BaseException] = []
@@ -264,7 +267,7 @@ def drive(
                 check(response.status, response.msg, body)
                 if record is not None:
                     with lock:
-                        record(elapsed)
+                        record(elapsed, server_cpu_ms(response.msg))
         except BaseException as error:  # reported after join, from the main thread
             errors.append(error)
             stop.set()
@@ -286,8 +289,16 @@ def drive(
     return wall, state["connects"], timed_out.is_set()
 
 
+def server_cpu_ms(headers: http.client.HTTPMessage) -> float:
+    """The worker's CPU for this response, from `Server-Timing: cpu;dur=…`."""
+    timing = headers.get("Server-Timing", "")
+    if not timing.startswith("cpu;dur="):
+        raise BenchError("no Server-Timing header: is PEERPOWER_BENCH_TIMING reaching gunicorn?")
+    return float(timing.removeprefix("cpu;dur="))
+
+
 def measure(
-    port: int, targets: list[Target], cookie: str, args: argparse.Namespace
+    port: int, targets: list[Target], cookies: dict[str, str], args: argparse.Namespace
 ) -> tuple[list[Result], bool]:
     """Warm every target up, then measure them in interleaved rounds.
 
@@ -299,7 +310,7 @@ def measure(
     deadline = time.monotonic() + args.time_limit
     results = [Result(target) for target in targets]
     for target in targets:
-        drive(port, target, cookie, args.warmup, args.clients, deadline, None)
+        drive(port, target, cookies, args.warmup, args.clients, deadline, None)
     rounds = max(1, min(args.rounds, args.requests))
     shares = [
         args.requests // rounds + (1 if i < args.requests % rounds else 0) for i in range(rounds)
@@ -310,8 +321,13 @@ def measure(
             cut = True
             break
         for result in results:
+
+            def record(elapsed: float, cpu_ms: float, result: Result = result) -> None:
+                result.latencies.append(elapsed)
+                result.cpu.append(cpu_ms)
+
             wall, connects, timed_out = drive(
-                port, result.target, cookie, share, args.clients, deadline, result.latencies.append
+                port, result.target, cookies, share, args.clients, deadline, record
             )
             result.wall += wall
             result.connects += connects
@@ -341,6 +357,8 @@ def report(
     base = results[0]
     base_p50 = percentile(base.latencies, 0.50)
     base_p95 = percentile(base.latencies, 0.95)
+    # CPU is compared with the bare view *with a session*: what any logged-in request costs.
+    session_cpu = percentile(results[1].cpu, 0.50)
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -363,7 +381,7 @@ def report(
     print()
     header = (
         f"{'target':<22} {'path':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>8} "
-        f"{'p95 ms':>8} {'p50/bare':>9} {'p95/bare':>9} {'SQL':>4}"
+        f"{'p95 ms':>8} {'p50/bare':>9} {'p95/bare':>9} {'CPU ms':>7} {'CPU/sess':>8} {'SQL':>4}"
     )
     print(header)
     print("-" * len(header))
@@ -371,14 +389,18 @@ def report(
         p50 = percentile(result.latencies, 0.50)
         p95 = percentile(result.latencies, 0.95)
         queries = "-" if result.target.queries is None else str(result.target.queries)
+        cpu = percentile(result.cpu, 0.50)
         print(
             f"{result.target.name:<22} {result.target.path:<14} {len(result.latencies):>8} "
             f"{len(result.latencies) / result.wall:>7.0f} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} "
-            f"{p50 / base_p50:>9.2f} {p95 / base_p95:>9.2f} {queries:>4}"
+            f"{p50 / base_p50:>9.2f} {p95 / base_p95:>9.2f} {cpu:>7.2f} {cpu / session_cpu:>8.2f} "
+            f"{queries:>4}"
         )
     print()
     print(
         "p50/bare, p95/bare = the latency over the bare view's (/healthz, no session), same run. "
+        "CPU ms = the median worker CPU per request (Server-Timing, thread time); CPU/sess = that "
+        "over the bare view with a session. "
         "SQL = queries for one request, counted in-process with django.test.Client."
     )
     reconnects = sum(r.connects for r in results)
@@ -438,24 +460,50 @@ def build_targets(info: dict[str, object]) -> list[Target]:
     for path, data in queries.items():
         if data["status"] != 200:
             raise BenchError(f"in-process GET {path} answered {data['status']}, not 200")
+    chair = html.escape(str(info["chair_name"])).encode()
+    pledged = html.escape(str(info["pledged_name"])).encode()
+    m = meeting_id
+    issues_page = [b"Log out", group, f"/meetings/{m}/room/".encode()]
     targets = [
-        Target("bare view (baseline)", "/healthz", False, [b"ok"], "/healthz"),
-        Target("bare view + session", "/healthz", True, [b"ok"], "/healthz+session"),
-        Target("home", "/", True, [*logged_in, b"Hello, ", meeting_link], "/"),
+        Target("bare view (baseline)", "/healthz", None, [b"ok"], "/healthz"),
+        Target("bare view + session", "/healthz", "member", [b"ok"], "/healthz+session"),
+        Target("home", "/", "member", [*logged_in, b"Hello, ", meeting_link], "/"),
         Target(
             "group page",
             f"/groups/{group_id}/",
-            True,
+            "member",
             [*logged_in, group, meeting_link],
             f"/groups/{group_id}/",
         ),
         Target(
             "meeting page",
-            f"/meetings/{meeting_id}/",
-            True,
-            [*logged_in, group, f"/meetings/{meeting_id}/calendar.ics".encode()],
-            f"/meetings/{meeting_id}/",
+            f"/meetings/{m}/",
+            "member",
+            [*logged_in, group, f"/meetings/{m}/calendar.ics".encode()],
+            f"/meetings/{m}/",
         ),
+        Target(
+            "issues (member)",
+            f"/meetings/{m}/issues/",
+            "pledged",
+            [pledged, *issues_page],
+            "issues as member",
+        ),
+        Target(
+            "issues (chair)",
+            f"/meetings/{m}/issues/",
+            "chair",
+            [chair, *issues_page],
+            "issues as chair",
+        ),
+        Target("home (chair)", "/", "chair", [chair, b"Log out"], "home as chair"),
+        Target(
+            "group page (chair)", f"/groups/{group_id}/", "chair", [chair, group], "group as chair"
+        ),
+        Target(
+            "room (member)", f"/meetings/{m}/room/", "pledged", [pledged, group], "room as member"
+        ),
+        Target("room (chair)", f"/meetings/{m}/room/", "chair", [chair, group], "room as chair"),
     ]
     for target in targets:
         if target.query_key in queries:
@@ -474,12 +522,14 @@ def main() -> int:
         print(f"Data directory: {var_dir}")
         info = prepare_data(env)
         targets = build_targets(info)
-        cookie = f"{info['session_cookie']}={info['session_key']}"
+        sessions = info["sessions"]
+        assert isinstance(sessions, dict)  # noqa: S101 - shape of our own probe's JSON
+        cookies = {who: f"{info['session_cookie']}={key}" for who, key in sessions.items()}
         port = free_port()
         proc = start_gunicorn(env, port, args.workers, log_path)
         wait_healthy(proc, port, log_path, timeout=30)
         print(f"  gunicorn up on {HOST}:{port}", flush=True)
-        results, cut = measure(port, targets, cookie, args)
+        results, cut = measure(port, targets, cookies, args)
         if proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
         report(results, cut, args, info)

@@ -113,6 +113,10 @@ MIDDLEWARE = [
     "peerpower.accounts.middleware.MfaRequiredMiddleware",
 ]
 
+# Benchmarks only: each response says how much CPU it cost its worker (lib/timing.py).
+if env_bool("PEERPOWER_BENCH_TIMING"):
+    MIDDLEWARE.insert(0, "peerpower.lib.timing.CpuTimingMiddleware")
+
 ROOT_URLCONF = "peerpower.urls"
 FORM_RENDERER = "peerpower.lib.forms.FormRenderer"
 WSGI_APPLICATION = "peerpower.wsgi.application"
