@@ -595,24 +595,29 @@ def report(
     print(f"\n1. Each kind alone (closed loop, {args.clients} clients, {args.requests} measured)")
     header = (
         f"{'target':<24}{'requests':>9}{'req/s':>7}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p50/bare':>9}{'p95/bare':>9}{'SQL':>5}{'CPU ms/req':>11}"
+        f"{'p50/bare':>9}{'p95/bare':>9}{'SQL':>5}{'CPU ms/req':>11}{'CPU/sess':>9}"
     )
     print(header)
     print("-" * len(header))
     keys = ["healthz", "healthz+session", "unchanged", "changed"]
     base = next(iter(tally.kinds.values()))
     b50, b95 = percentile(base.latencies, 0.5), percentile(base.latencies, 0.95)
-    for kind, key in zip(tally.kinds.values(), keys, strict=True):
+    kinds = list(tally.kinds.values())
+    # CPU is compared with the bare view with a session: what any logged-in request costs.
+    session_cpu = kinds[1].cpu / len(kinds[1].latencies)
+    for kind, key in zip(kinds, keys, strict=True):
         lat = kind.latencies
         p50, p95 = percentile(lat, 0.5), percentile(lat, 0.95)
+        cpu = kind.cpu / len(lat)
         print(
             f"{kind.name:<24}{len(lat):>9}{len(lat) / kind.wall:>7.0f}{ms(p50):>9}{ms(p95):>9}"
             f"{p50 / b50:>9.2f}{p95 / b95:>9.2f}{in_process[key]['count']:>5}"
-            f"{kind.cpu / len(lat) * 1000:>11.2f}"
+            f"{cpu * 1000:>11.2f}{cpu / session_cpu:>9.2f}"
         )
     print(
         "CPU ms/req = gunicorn workers' CPU time (/proc) over the requests, i.e. the server's "
-        "own work without the wait in the queue."
+        "own work without the wait in the queue; CPU/sess = that over the bare view with a "
+        "session's."
     )
 
     window = load.window or float("nan")
