@@ -6,7 +6,6 @@ from peerpower import views
 from peerpower.accounts import views as account_views
 from peerpower.groups import views as group_views
 from peerpower.meetings import views as meeting_views
-from peerpower.networks import views as network_views
 
 groups_patterns = (
     [
@@ -40,11 +39,6 @@ meetings_patterns = (
     "meetings",
 )
 
-networks_patterns = (
-    [path("<slug:slug>/", network_views.network_detail, name="detail")],
-    "networks",
-)
-
 # The admin's own log-in would skip two-factor authentication; send it through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
@@ -53,7 +47,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("groups/", include(groups_patterns)),
     path("", include(meetings_patterns)),
-    path("network/", include(networks_patterns)),
+    path("", include("peerpower.networks.urls")),
     path("", include("peerpower.issues.urls")),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path(

@@ -1,10 +1,22 @@
-"""Which networks a person runs."""
+"""Which networks a person runs or belongs to, and the lists of the network admin's pages."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from peerpower.accounts.models import User
-from peerpower.networks.models import Network, NetworkRole
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Protocol, ProtocolStep
+from peerpower.networks.models import Network, NetworkRole, Organisation, Venue
 
 
 def networks_administered_by(user: User | AnonymousUser) -> QuerySet[Network]:
@@ -23,4 +35,69 @@ def is_network_admin(user: User, network_id: int) -> bool:
         and NetworkRole.objects.filter(
             user=user, network_id=network_id, role=NetworkRole.Role.ADMIN
         ).exists()
+    )
+
+
+def networks_of_member(user: User) -> QuerySet[Network]:
+    """Networks where the person holds a current membership (active or paused), each with
+    `my_organisation_id`: the organisation on one of those memberships, or None."""
+    current = Membership.objects.filter(
+        user=user, group__network=OuterRef("pk"), status__in=Membership.CURRENT
+    )
+    return (
+        Network.objects.filter(Exists(current))
+        .annotate(
+            my_organisation_id=Subquery(
+                current.exclude(organisation=None).order_by("pk").values("organisation_id")[:1]
+            )
+        )
+        .order_by("name")
+    )
+
+
+def venues_with_use(network: Network) -> QuerySet[Venue]:
+    """The network's venues with their partner and how many groups meet there by default."""
+    return (
+        Venue.objects.filter(network=network)
+        .select_related("partner")
+        .annotate(
+            group_count=Subquery(
+                PeerGroup.objects.filter(default_venue=OuterRef("pk"))
+                .values("default_venue")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("name")
+    )
+
+
+def organisations_with_counts(network: Network) -> QuerySet[Organisation]:
+    """The network's member organisations, each with how many current members lead it."""
+    return (
+        Organisation.objects.filter(network=network)
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__status__in=Membership.CURRENT))
+        )
+        .order_by("name")
+    )
+
+
+def protocols_with_use(network: Network) -> QuerySet[Protocol]:
+    """The network's own issue protocols and the built-in ones, each with its steps and how
+    many of the network's groups use it; the network's own first."""
+    return (
+        Protocol.objects.filter(Q(network=network) | Q(network=None))
+        .annotate(
+            group_count=Subquery(
+                PeerGroup.objects.filter(network=network, protocol=OuterRef("pk"))
+                .values("protocol")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
+        .prefetch_related(Prefetch("steps", queryset=ProtocolStep.objects.order_by("position")))
+        .order_by(F("network").asc(nulls_last=True), "name")
     )
