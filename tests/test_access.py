@@ -19,8 +19,10 @@ from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, hash_token
 from peerpower.groups.models import Membership
 from peerpower.issues.actions import commitment_record, issue_submit
+from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
-from tests import urlwalk
+from peerpower.networks.models import Organisation, Partner
+from tests import factories, urlwalk
 from tests.conftest import ClientFor, World
 
 ROLES = [
@@ -94,6 +96,32 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The feed is reached by its secret token (here: the member's); no log-in needed.
     "meetings:feed": everyone(200, anonymous=200),
     "networks:detail": only({"admin": 200}),
+    # The network's set-up: its own admins only; everyone else learns nothing of it.
+    **{
+        f"networks:{name}": only({"admin": 200})
+        for name in (
+            "venues",
+            "venue_create",
+            "venue_edit",
+            "venue_delete",
+            "partners",
+            "partner_create",
+            "partner_edit",
+            "partner_delete",
+            "organisations",
+            "organisation_create",
+            "organisation_edit",
+            "organisation_delete",
+            "agenda",
+            "protocols",
+            "protocol_create",
+            "protocol_edit",
+            "protocol_delete",
+            "settings",
+        )
+    },
+    # Everyone may say which organisation they lead (the page says so when they have no group).
+    "networks:my_organisation": everyone(200),
     "invitation_accept": everyone(200, anonymous=200),
     "invitation_revoke": POST_ONLY,
     "account_settings": everyone(200),
@@ -221,11 +249,26 @@ def invitation_objects(world: World, name: str) -> Objects:
     return {"invitation": invitation.pk, "token": token}
 
 
+def network_objects(world: World, name: str) -> Objects:
+    """A venue, partner, organisation and protocol of the network, none in use (so each
+    delete page offers to delete)."""
+    n = next(_seq)
+    return {
+        "venue": factories.make_venue(world.network, f"Spare room {n}").pk,
+        "partner": Partner.objects.create(network=world.network, name=f"Partner {n}").pk,
+        "organisation": Organisation.objects.create(
+            network=world.network, name=f"Organisation {n}"
+        ).pk,
+        "protocol": Protocol.objects.create(network=world.network, name=f"Protocol {n}").pk,
+    }
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "issues": issue_objects,
     "meetings": meeting_objects,
+    "networks": network_objects,
     "invitation_accept": invitation_objects,
     "invitation_revoke": invitation_objects,
 }

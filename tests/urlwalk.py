@@ -25,6 +25,14 @@ PK_OF: dict[str, str] = {
     "issues:report": "commitment",
     "issues:access_log": "group",
     "invitation_revoke": "invitation",
+    "networks:venue_edit": "venue",
+    "networks:venue_delete": "venue",
+    "networks:partner_edit": "partner",
+    "networks:partner_delete": "partner",
+    "networks:organisation_edit": "organisation",
+    "networks:organisation_delete": "organisation",
+    "networks:protocol_edit": "protocol",
+    "networks:protocol_delete": "protocol",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).
