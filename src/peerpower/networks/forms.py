@@ -114,7 +114,7 @@ class ProtocolForm(ShapeOnlyModelForm):
 
 
 class StepForm(forms.Form):
-    name = forms.CharField(max_length=60)
+    name = forms.CharField(label="Step name", max_length=60)
     minutes = forms.IntegerField(min_value=1, max_value=120)
     cue = forms.CharField(
         max_length=120, help_text="Shown large in the room, e.g. “Questions only — no advice yet”."

@@ -38,6 +38,7 @@ from peerpower.networks.forms import (
     steps_from,
 )
 from peerpower.networks.models import (
+    DEFAULT_AGENDA,
     AgendaTemplateItem,
     Network,
     NetworkRole,
@@ -377,9 +378,14 @@ def organisation_delete(request: AuthenticatedRequest, slug: str, pk: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def agenda_template(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     network = get_network_for_admin(request, slug)
-    rows = AgendaTemplateItem.objects.filter(network=network).order_by("position")
+    rows = [
+        (r.title, r.kind, r.minutes)
+        for r in AgendaTemplateItem.objects.filter(network=network).order_by("position")
+    ]
+    # Until the network saves its own, new meetings get the built-in half day: start from it.
     initial: list[dict[str, Any]] = [
-        {"title": r.title, "kind": r.kind, "minutes": r.minutes} for r in rows
+        {"title": title, "kind": kind, "minutes": minutes}
+        for title, kind, minutes in rows or DEFAULT_AGENDA
     ]
     formset = SegmentFormSet(request.POST or None, initial=initial, prefix="segment")
     action_errors: list[str] = []
@@ -407,7 +413,7 @@ def agenda_template(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "formset": formset,
             "action_errors": action_errors,
             "total": total,
-            "built_in": not initial,
+            "built_in": not rows,
         },
     )
 
