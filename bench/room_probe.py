@@ -97,6 +97,7 @@ def build(meetings: int, members: int) -> tuple[list[dict[str, int]], list[dict[
                     role=Membership.Role.CHAIR if user is chair else Membership.Role.MEMBER,
                     status=Membership.Status.ACTIVE,
                     joined_on=series_start,
+                    announced_at=timezone.now(),
                     pledge_accepted_at=timezone.now(),
                 )
                 for user in [chair, *users]

@@ -94,6 +94,8 @@ def add_member(
         status=status,
         joined_on=date(2020, 1, 1) if status in ("active", "paused", "left") else None,
         left_on=date(2021, 1, 1) if status == "left" else None,
+        # as if the group had been told when they joined (groups.history.announce)
+        announced_at=timezone.now() if status in ("active", "paused", "left") else None,
     )
 
 

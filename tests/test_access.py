@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, hash_token
+from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
@@ -82,7 +83,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "groups:create": only({"admin": 200}),
     "groups:detail": only(GROUP_VIEWERS),
     "groups:edit": only(MANAGERS),
+    # The chair invites members; a network admin proposes them (same page, other wording).
     "groups:invite": only(MANAGERS),
+    "groups:chair": only({"admin": 200}),  # invite or replace the chair: network admins only
+    "groups:proposal": POST_ONLY,
     "groups:pledge": POST_ONLY,
     "groups:membership_status": POST_ONLY,
     "meetings:detail": only(GROUP_VIEWERS),
@@ -155,7 +159,9 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "groups:membership_status": only({"chair": 302, "admin": 302}),
     "meetings:rsvp": only({"member": 400, "chair": 400}),
     "meetings:reinstate": only({"chair": 302, "admin": 302}),
-    "invitation_revoke": only({"chair": 302, "admin": 302}),
+    "groups:proposal": only({"chair": 302}),  # the chair decides on proposals
+    # A member's invitation is the chair's to withdraw (the chair sent it), not the admin's.
+    "invitation_revoke": only({"chair": 302}),
     "issues:submit": only({"member": 400, "chair": 400}),
     "issues:order": only({"member": 302, "chair": 302}),
     "issues:check_in": only({"member": 400, "chair": 400}),
@@ -263,6 +269,14 @@ def network_objects(world: World, name: str) -> Objects:
     }
 
 
+def proposal_objects(world: World, name: str) -> Objects:
+    """A network admin's proposal, waiting for the chair."""
+    proposal = membership_propose(
+        group=world.group, email=f"proposed{next(_seq)}@example.org", by=world.admin
+    )
+    return {"membership_id": proposal.pk}
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -271,6 +285,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "networks": network_objects,
     "invitation_accept": invitation_objects,
     "invitation_revoke": invitation_objects,
+    "groups:proposal": proposal_objects,
 }
 
 

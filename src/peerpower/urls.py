@@ -14,6 +14,12 @@ groups_patterns = (
         path("<int:pk>/", group_views.group_detail, name="detail"),
         path("<int:pk>/edit/", group_views.group_edit, name="edit"),
         path("<int:pk>/invite/", group_views.group_invite, name="invite"),
+        path("<int:pk>/chair/", group_views.group_chair, name="chair"),
+        path(
+            "<int:pk>/members/<int:membership_id>/proposal/",
+            group_views.proposal_decide,
+            name="proposal",
+        ),
         path("<int:pk>/pledge/", group_views.pledge_accept, name="pledge"),
         path(
             "<int:pk>/members/<int:membership_id>/status/",

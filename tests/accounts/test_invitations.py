@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -19,8 +19,10 @@ def invite(
     """Invite through the action and read the link from the email, as the invitee would."""
     mail.outbox.clear()
     group = world.group if role in ("member", "chair") else None
+    # The chair invites the group's members; the network's admins invite to network roles.
+    by = world.chair if role == "member" else world.admin
     invitation = invitation_create(
-        network=world.network, group=group, role=role, email=email, by=world.chair
+        network=world.network, group=group, role=role, email=email, by=by
     )
     from peerpower.accounts.tasks import send_invitation
 
@@ -172,7 +174,13 @@ def test_a_former_member_can_be_invited_back(world: World) -> None:
         by=world.chair,
     )
     membership = Membership.objects.get(group=world.group, user=world.former_member)
-    assert (membership.status, membership.left_on, membership.joined_on) == ("invited", None, None)
+    # Until they accept, the record of their last period stays (it was wiped before).
+    assert (membership.status, membership.joined_on, membership.left_on) == (
+        "invited",
+        date(2020, 1, 1),
+        date(2021, 1, 1),
+    )
+    assert (membership.pledge_accepted_at, membership.announced_at) == (None, None)
 
 
 def test_signup_is_closed(client_for: ClientFor, db: None) -> None:

@@ -28,5 +28,5 @@ def test_a_network_defines_its_own_protocol_and_others_cannot_use_it(world: Worl
     group_update(group=world.group, by=world.chair, protocol=own)
     elsewhere = factories.make_group(factories.make_network(), generate=False)
     with pytest.raises(ValidationError) as error:
-        group_update(group=elsewhere, by=world.chair, protocol=own)
+        group_update(group=elsewhere, by=factories.make_admin(elsewhere.network), protocol=own)
     assert error.value.message_dict["protocol"] == ["Choose one of the network's protocols."]

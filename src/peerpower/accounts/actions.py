@@ -1,30 +1,32 @@
-"""Business actions on accounts: invitations and their acceptance, the calendar secret."""
+"""Business actions on accounts: invitations and their acceptance, the calendar secret.
 
-import secrets
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+Who may invite whom is in `accounts.rules` and `groups.rules`: a group's members are invited
+by its chair, its chair by the network's admins, network roles by the network's admins; nobody
+invites themselves, and nobody accepts an invitation they sent.
+"""
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from peerpower.accounts import tasks
+from peerpower.accounts import rules as _rules  # noqa: F401 - registers the rules required here
+from peerpower.accounts.invitations import issue_invitation
 from peerpower.accounts.models import Invitation, User, hash_token, new_calendar_token
-from peerpower.groups.models import Membership, PeerGroup
+from peerpower.groups import history
+from peerpower.groups import rules as _group_rules  # noqa: F401 - registers the group rules
+from peerpower.groups.access import forget_access
+from peerpower.groups.joining import (
+    clean_email,
+    close_unjoined,
+    join,
+    open_membership,
+    refuse_self,
+    user_for_email,
+)
+from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+from peerpower.lib.rules import require
 from peerpower.networks.models import Network, NetworkRole
-
-
-def _user_for_email(email: str, name: str) -> User:
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, name=name)
-    elif name and not user.name:
-        user.name = name
-        user.save(update_fields=["name"])
-    return user
 
 
 def invitation_create(
@@ -34,20 +36,16 @@ def invitation_create(
     email: str,
     name: str = "",
     group: PeerGroup | None = None,
-    by: User | None,
+    by: User,
 ) -> Invitation:
-    """Invite someone by email to a network role or into a group, and queue the email.
+    """Invite someone by email to a network role, or into a group, and queue the email.
 
-    The person's account is created now (without a password) so that their group membership
-    can exist, as `invited`, from the start; they choose a password when they accept.
+    Into a group: a member only by the group's chair; a chair only by the network's admins, to
+    a group that has none (`groups.actions.chair_replace` replaces a chair). The person's
+    account is created now (without a password) so that their membership can exist, as
+    `invited`, from the start; they choose a password when they accept. Locks the person's
+    membership of the group, if they have one.
     """
-    email = email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(
-            {"email": "Enter a valid email address, like name@example.org."}
-        ) from None
     if role not in Invitation.Role.values:
         raise ValidationError({"role": "Choose a role."})
     is_group_role = role in Invitation.GROUP_ROLES
@@ -55,62 +53,28 @@ def invitation_create(
         raise ValidationError(
             {"role": "Chairs and members are invited to a group; other roles to the network."}
         )
+    if group is None:
+        require(by, "accounts.invite_to_network", network)
+    elif role == Invitation.Role.MEMBER:
+        require(by, "groups.invite_member", group)
+    else:
+        require(by, "groups.invite_chair", group)
     if group is not None and group.network_id != network.pk:
         raise ValidationError("That group belongs to another network.")
+    email = clean_email(email)
+    refuse_self(email, by)
 
     with transaction.atomic():
-        user = _user_for_email(email, name.strip())
+        user = user_for_email(email, name.strip())
         if group is not None:
-            membership = (
-                Membership.objects.select_for_update().filter(group=group, user=user).first()
+            membership = open_membership(
+                group=group, user=user, role=role, status=Membership.Status.INVITED
             )
-            expired_invitation = (
-                membership is not None
-                and membership.status == Membership.Status.INVITED
-                and not Invitation.objects.filter(
-                    group=group, user=user, accepted_at=None, expires_at__gt=timezone.now()
-                ).exists()
-            )
-            if expired_invitation:  # their link expired: this invitation replaces it
-                Invitation.objects.filter(group=group, user=user, accepted_at=None).delete()
-            elif membership is not None and membership.status != Membership.Status.LEFT:
-                state = (
-                    "has already been invited to"
-                    if membership.status == Membership.Status.INVITED
-                    else "is already in"
-                )
-                raise ValidationError({"email": f"{email} {state} {group.name}."})
-            if (
-                role == Membership.Role.CHAIR
-                and Membership.objects.filter(
-                    group=group,
-                    role=Membership.Role.CHAIR,
-                    status__in=["invited", "active", "paused"],
-                )
-                .exclude(user=user)
-                .exists()
-            ):
-                raise ValidationError({"role": f"{group.name} already has a chair."})
-            if membership is None:
-                Membership.objects.create(group=group, user=user, role=role)
-            elif expired_invitation:
-                membership.role = role
-                membership.save(update_fields=["role"])
-            else:  # a former member coming back starts again as invited
-                membership.role, membership.status = role, Membership.Status.INVITED
-                membership.joined_on = membership.left_on = membership.pledge_accepted_at = None
-                membership.save(
-                    update_fields=["role", "status", "joined_on", "left_on", "pledge_accepted_at"]
-                )
+            history.record(membership=membership, kind=MembershipEvent.Kind.INVITED, by=by)
         else:
+            label = Invitation.Role(role).label
             if NetworkRole.objects.filter(network=network, user=user, role=role).exists():
-                raise ValidationError(
-                    {
-                        "email": (
-                            f"{email} is already a {Invitation.Role(role).label} of {network.name}."
-                        )
-                    }
-                )
+                raise ValidationError({"email": f"{email} is already a {label} of {network.name}."})
             if Invitation.objects.filter(
                 network=network,
                 group=None,
@@ -119,25 +83,8 @@ def invitation_create(
                 accepted_at=None,
                 expires_at__gt=timezone.now(),
             ).exists():
-                raise ValidationError(
-                    {"email": f"{email} has already been invited as {Invitation.Role(role).label}."}
-                )
-        token = secrets.token_urlsafe(32)
-        now = timezone.now()
-        invitation = Invitation.objects.create(
-            network=network,
-            group=group,
-            user=user,
-            role=role,
-            token_hash=hash_token(token),
-            invited_by=by,
-            created_at=now,
-            expires_at=now + timedelta(days=settings.INVITATION_DAYS_VALID),
-        )
-        transaction.on_commit(
-            lambda: tasks.send_invitation(invitation_id=invitation.pk, token=token)
-        )
-    return invitation
+                raise ValidationError({"email": f"{email} has already been invited as {label}."})
+        return issue_invitation(network=network, group=group, user=user, role=role, by=by)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -149,10 +96,11 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def invitation_accept(*, invitation: Invitation, user: User, password: str | None = None) -> None:
-    """Accept for `user` (who must be the invitee): set their password if they have none,
-    trust their email (they proved it by following the link) and give them the role."""
-    if invitation.user_id != user.pk:
-        raise ValidationError("This invitation was sent to another email address.")
+    """Accept for `user` (who must be the invitee, and not the one who sent it): set their
+    password if they have none, trust their email (they proved it by following the link) and
+    give them the role. Joining a group announces them to it first (`groups.joining.join`)."""
+    require(user, "accounts.accept_invitation", invitation)
+    require(user, "accounts.accept_invitation_from_another", invitation)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been accepted.")
     if invitation.expires_at <= timezone.now():
@@ -169,39 +117,30 @@ def invitation_accept(*, invitation: Invitation, user: User, password: str | Non
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         if invitation.group_id is not None:
-            membership = (
-                Membership.objects.select_for_update(of=("self",))
-                .select_related("group")
-                .get(group_id=invitation.group_id, user=user)
-            )
-            if membership.status == Membership.Status.INVITED:
-                membership.status = Membership.Status.ACTIVE
-                # The date where the group meets, as meetings' days are (Meeting.day).
-                membership.joined_on = timezone.localdate(
-                    timezone=ZoneInfo(membership.group.time_zone)
-                )
-                membership.save(update_fields=["status", "joined_on"])
-                group_id = invitation.group_id
-                transaction.on_commit(
-                    lambda: tasks.send_welcome_calendar(group_id=group_id, user_id=user.pk)
-                )
+            join(invitation=invitation, user=user)
         else:
             NetworkRole.objects.get_or_create(
                 network_id=invitation.network_id, user=user, role=invitation.role
             )
+    forget_access(user)
 
 
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
-    """Withdraw a pending invitation; a group invitation also removes the invited membership."""
+    """Withdraw a pending invitation. A group invitation also closes the invited membership (a
+    former member is former again); the group's history keeps the line."""
+    require(by, "accounts.withdraw_invitation", invitation)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has been accepted; change the membership instead.")
     with transaction.atomic():
         if invitation.group_id is not None:
-            Membership.objects.filter(
-                group_id=invitation.group_id,
-                user_id=invitation.user_id,
-                status=Membership.Status.INVITED,
-            ).delete()
+            membership = (
+                Membership.objects.select_for_update()
+                .filter(group_id=invitation.group_id, user_id=invitation.user_id)
+                .first()
+            )
+            if membership is not None:
+                history.record(membership=membership, kind=MembershipEvent.Kind.WITHDRAWN, by=by)
+                close_unjoined(membership=membership)
         invitation.delete()
 
 

@@ -48,7 +48,10 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         role = self.fields["role"]
         if isinstance(role, forms.ChoiceField):
-            role.choices = [(r.value, r.label.capitalize()) for r in roles]
+            # No default: a slip must not hand someone the most powerful role.
+            role.choices = [("", "Choose a role…")] + [
+                (r.value, r.label.capitalize()) for r in roles
+            ]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0].value
             self.fields["role"].widget = forms.HiddenInput()

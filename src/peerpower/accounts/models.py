@@ -117,6 +117,13 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # A chair invited to replace the group's chair: what the old chair becomes on acceptance.
+    replaces_chair = models.ForeignKey(
+        "groups.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_chair_becomes = models.CharField(
+        max_length=8, blank=True, choices=[("member", "a member"), ("left", "gone (left)")]
+    )
 
     class Meta:
         constraints: ClassVar = [

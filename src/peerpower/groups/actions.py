@@ -1,5 +1,8 @@
 """Business actions on groups: creating one with its chair and series, changing its pattern,
-members' status and the confidentiality pledge."""
+proposals, the chair's replacement, members' status and the confidentiality pledge.
+
+Every action that takes `by` asks `groups.rules` first (check, then do).
+"""
 
 from datetime import date, time
 
@@ -9,25 +12,34 @@ from django.db.models import Q
 from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
+from peerpower.accounts.invitations import issue_invitation
 from peerpower.accounts.models import Invitation, User
 from peerpower.accounts.tasks import send_welcome_calendar
-from peerpower.groups.models import Membership, PeerGroup
+from peerpower.groups import history, tasks
+from peerpower.groups import rules as _rules  # noqa: F401 - registers the rules required here
+from peerpower.groups.access import forget_access
+from peerpower.groups.joining import (
+    clean_email,
+    close_unjoined,
+    open_membership,
+    refuse_self,
+    user_for_email,
+)
+from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
 from peerpower.issues.models import Protocol
+from peerpower.lib.rules import require
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.tasks import send_calendar_withdrawal
 from peerpower.networks.models import Network, Venue
 
+
+class Unset:
+    """Marks a nullable keyword left out (so None can mean "clear it")."""
+
+
+UNSET = Unset()
+
 PATTERN_FIELDS = ("week_of_month", "weekday", "start_time", "end_time", "series_start", "time_zone")
-EDITABLE_FIELDS = (
-    "name",
-    "description",
-    "min_size",
-    "max_size",
-    "default_venue",
-    "online_link",
-    "protocol",
-    *PATTERN_FIELDS,
-)
 
 
 def _validate(group: PeerGroup) -> None:
@@ -82,7 +94,13 @@ def group_create(
     protocol: Protocol | None = None,
     by: User,
 ) -> PeerGroup:
-    """Create a group, invite its chair and generate a year of meetings, all or nothing."""
+    """Create a group, invite its chair (never the admin creating it) and generate a year of
+    meetings, all or nothing."""
+    require(by, "groups.create", network)
+    if chair_email.strip().lower() == by.email.lower():
+        raise ValidationError(
+            {"chair_email": "You cannot be the chair of a group you set up; invite someone else."}
+        )
     group = PeerGroup(
         network=network,
         name=name.strip(),
@@ -116,11 +134,49 @@ def group_create(
     return group
 
 
-def group_update(*, group: PeerGroup, by: User, **changes: object) -> PeerGroup:
-    """Change a group's details; a changed pattern regenerates its future meetings."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+def group_update(
+    *,
+    group: PeerGroup,
+    by: User,
+    name: str | None = None,
+    description: str | None = None,
+    min_size: int | None = None,
+    max_size: int | None = None,
+    default_venue: Venue | Unset | None = UNSET,
+    online_link: str | None = None,
+    protocol: Protocol | Unset | None = UNSET,
+    week_of_month: int | None = None,
+    weekday: int | None = None,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    series_start: date | None = None,
+    time_zone: str | None = None,
+) -> PeerGroup:
+    """Change the given details of a group (a field left out stays as it is); a changed
+    pattern, default venue or online link regenerates its future meetings. Validates before it
+    writes; the series regeneration locks the group row."""
+    require(by, "groups.edit", group)
+    changes: dict[str, object] = {
+        field: value
+        for field, value in {
+            "name": name,
+            "description": description,
+            "min_size": min_size,
+            "max_size": max_size,
+            "online_link": online_link,
+            "week_of_month": week_of_month,
+            "weekday": weekday,
+            "start_time": start_time,
+            "end_time": end_time,
+            "series_start": series_start,
+            "time_zone": time_zone,
+        }.items()
+        if value is not None
+    }
+    if not isinstance(default_venue, Unset):
+        changes["default_venue"] = default_venue
+    if not isinstance(protocol, Unset):
+        changes["protocol"] = protocol
     pattern_changed = any(getattr(group, f) != v for f, v in changes.items() if f in PATTERN_FIELDS)
     venue_changed = any(
         getattr(group, f) != v for f, v in changes.items() if f in ("default_venue", "online_link")
@@ -141,8 +197,135 @@ def group_update(*, group: PeerGroup, by: User, **changes: object) -> PeerGroup:
     return group
 
 
-def membership_set_status(*, membership: Membership, status: str, by: User) -> Membership:
-    """Pause, resume or end a membership (an invitation is withdrawn, not set here)."""
+def membership_propose(*, group: PeerGroup, email: str, name: str = "", by: User) -> Membership:
+    """A network admin proposes a person (themselves included) as a member; nothing is sent to
+    them until the group's chair approves. The chair is told by email. Locks the person's
+    membership of the group, if they have one."""
+    require(by, "groups.propose_member", group)
+    email = clean_email(email)
+    with transaction.atomic():
+        user = user_for_email(email, name.strip())
+        membership = open_membership(
+            group=group,
+            user=user,
+            role=Membership.Role.MEMBER,
+            status=Membership.Status.PROPOSED,
+            proposed_by=by,
+        )
+        event = history.record(membership=membership, kind=MembershipEvent.Kind.PROPOSED, by=by)
+        event_id = event.pk
+        transaction.on_commit(lambda: tasks.send_proposal(event_id=event_id))
+    return membership
+
+
+def _locked_proposal(membership: Membership) -> Membership:
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("group__network", "user")
+        .get(pk=membership.pk)
+    )
+    if locked.status != Membership.Status.PROPOSED:
+        raise ValidationError("This proposal has already been dealt with.")
+    return locked
+
+
+def membership_approve(*, membership: Membership, by: User) -> Invitation:
+    """The chair approves a proposed person: they are invited (by the chair) and join when they
+    accept, announced to the group then. Nobody approves their own joining. Locks the
+    membership."""
+    require(by, "groups.approve_member", membership)
+    with transaction.atomic():
+        locked = _locked_proposal(membership)
+        locked.status = Membership.Status.INVITED
+        locked.save(update_fields=["status"])
+        history.record(
+            membership=locked,
+            kind=MembershipEvent.Kind.INVITED,
+            by=by,
+            approved_by=by,
+            proposed_by=locked.proposed_by,
+        )
+        return issue_invitation(
+            network=locked.group.network,
+            group=locked.group,
+            user=locked.user,
+            role=Invitation.Role.MEMBER,
+            by=by,
+        )
+
+
+def membership_decline(*, membership: Membership, by: User) -> None:
+    """The chair declines a proposal; the person is not told and the history keeps the line.
+    Locks the membership."""
+    require(by, "groups.approve_member", membership)
+    with transaction.atomic():
+        locked = _locked_proposal(membership)
+        history.record(
+            membership=locked,
+            kind=MembershipEvent.Kind.DECLINED,
+            by=by,
+            proposed_by=locked.proposed_by,
+        )
+        close_unjoined(membership=locked)
+
+
+def chair_replace(
+    *, group: PeerGroup, email: str, name: str = "", old_chair_becomes: str, by: User
+) -> Invitation:
+    """A network admin invites a new chair for a group that has one. When the new chair
+    accepts, the old chair becomes a member or leaves (`old_chair_becomes`: "member" or
+    "left"), and the group is told. The new chair must set up two-factor authentication before
+    any page but their account's opens (accounts.middleware). Nobody replaces the chair with
+    themselves. Locks the group's chair and the new chair's membership."""
+    require(by, "groups.replace_chair", group)
+    if old_chair_becomes not in ("member", "left"):
+        raise ValidationError(
+            {"old_chair_becomes": "Choose whether the chair stays as a member or leaves."}
+        )
+    email = clean_email(email)
+    refuse_self(email, by)
+    with transaction.atomic():
+        old = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(group=group, role=Membership.Role.CHAIR, status__in=Membership.CURRENT)
+        )
+        if old.user.email.lower() == email:
+            raise ValidationError({"email": f"{email} is already the chair of {group.name}."})
+        if Invitation.objects.filter(
+            group=group,
+            role=Invitation.Role.CHAIR,
+            accepted_at=None,
+            expires_at__gt=timezone.now(),
+        ).exists():
+            raise ValidationError(
+                "A new chair has already been invited; withdraw that invitation first."
+            )
+        user = user_for_email(email, name.strip())
+        current = Membership.objects.filter(
+            group=group, user=user, status__in=Membership.CURRENT
+        ).first()
+        membership = current or open_membership(
+            group=group, user=user, role=Membership.Role.MEMBER, status=Membership.Status.INVITED
+        )
+        history.record(membership=membership, kind=MembershipEvent.Kind.INVITED, by=by)
+        return issue_invitation(
+            network=group.network,
+            group=group,
+            user=user,
+            role=Invitation.Role.CHAIR,
+            by=by,
+            replaces_chair=old,
+            old_chair_becomes=old_chair_becomes,
+        )
+
+
+def membership_set_status(
+    *, membership: Membership, status: Membership.Status, by: User
+) -> Membership:
+    """Pause, resume or end a membership (an invitation is withdrawn, not set here). Someone
+    who leaves stays in the group's history and in the access log."""
+    require(by, "groups.set_status", membership)
     allowed = {
         Membership.Status.ACTIVE: {Membership.Status.PAUSED, Membership.Status.LEFT},
         Membership.Status.PAUSED: {Membership.Status.ACTIVE, Membership.Status.LEFT},
@@ -153,6 +336,11 @@ def membership_set_status(*, membership: Membership, status: str, by: User) -> M
         raise ValidationError(
             f"A membership that is {membership.get_status_display()} cannot be set to {status}."
         )
+    kind = {
+        Membership.Status.ACTIVE: MembershipEvent.Kind.RESUMED,
+        Membership.Status.PAUSED: MembershipEvent.Kind.PAUSED,
+        Membership.Status.LEFT: MembershipEvent.Kind.LEFT,
+    }[Membership.Status(status)]
     with transaction.atomic():
         membership.status = status
         if status == Membership.Status.LEFT:
@@ -160,6 +348,7 @@ def membership_set_status(*, membership: Membership, status: str, by: User) -> M
                 timezone.localdate(), membership.joined_on or timezone.localdate()
             )
         membership.save(update_fields=["status", "left_on"])
+        history.record(membership=membership, kind=kind, by=by)
         group_id, user_id = membership.group_id, membership.user_id
         if status == Membership.Status.ACTIVE:  # back: the year's meetings again
             transaction.on_commit(lambda: send_welcome_calendar(group_id=group_id, user_id=user_id))
@@ -167,14 +356,20 @@ def membership_set_status(*, membership: Membership, status: str, by: User) -> M
             transaction.on_commit(
                 lambda: send_calendar_withdrawal(group_id=group_id, user_id=user_id)
             )
+    forget_access(membership.user)
     return membership
 
 
-def pledge_accept(*, membership: Membership) -> Membership:
-    """Record that the member accepted the group's confidentiality pledge (once)."""
-    if membership.status not in (Membership.Status.ACTIVE, Membership.Status.PAUSED):
+def pledge_accept(*, membership: Membership, by: User) -> Membership:
+    """Record that the member accepted the group's confidentiality pledge (once), which opens
+    the group's issues to them. Only after the group has been told they joined."""
+    require(by, "groups.accept_pledge", membership)
+    if membership.status not in Membership.CURRENT:
         raise ValidationError("Only a current member can accept the pledge.")
+    if membership.announced_at is None:
+        raise ValidationError("The group has not yet been told that you joined; try again soon.")
     if membership.pledge_accepted_at is None:
         membership.pledge_accepted_at = timezone.now()
         membership.save(update_fields=["pledge_accepted_at"])
+    forget_access(by)
     return membership

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from peerpower.groups.models import PeerGroup
+from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol
 from peerpower.lib.timezones import time_zone_choices
 from peerpower.networks.models import Network, Venue
@@ -82,5 +82,30 @@ class GroupCreateForm(GroupForm):
 
 class MembershipStatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[("active", "active"), ("paused", "paused"), ("left", "left")]
+        choices=[
+            (s.value, s.label)
+            for s in (Membership.Status.ACTIVE, Membership.Status.PAUSED, Membership.Status.LEFT)
+        ]
     )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+
+
+class ChairForm(forms.Form):
+    """Invite a group's chair, or (`replacing`) the person who takes over from its chair."""
+
+    email = forms.EmailField(label="New chair's email address", max_length=254)
+    name = forms.CharField(label="Their name", max_length=150, required=False)
+    old_chair_becomes = forms.ChoiceField(
+        label="When the new chair accepts, the current chair",
+        choices=[("member", "stays in the group as a member"), ("left", "leaves the group")],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, replacing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["old_chair_becomes"]
+            self.fields["email"].label = "Chair's email address"

@@ -7,6 +7,7 @@ from typing import ClassVar
 from dateutil.relativedelta import relativedelta, weekday
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from peerpower.lib.timezones import local_to_utc, validate_time_zone
 
@@ -132,6 +133,7 @@ class Membership(models.Model):
         MEMBER = "member", "member"
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposed"  # by a network admin, waiting for the chair
         INVITED = "invited", "invited"
         ACTIVE = "active", "active"
         PAUSED = "paused", "paused"
@@ -159,6 +161,13 @@ class Membership(models.Model):
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     pledge_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Who proposed the person, when a network admin did (the chair then approved).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the group was told that this person joined (an email to the members and a line in
+    # the group's history). Nothing confidential opens before it: the pledge needs it.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -166,6 +175,7 @@ class Membership(models.Model):
             # One chair at a time; a chair who has left no longer counts.
             models.UniqueConstraint(
                 fields=["group"],
+                # Membership.HOLDS_PLACE (a class's Meta cannot see its names).
                 condition=models.Q(role="chair", status__in=["invited", "active", "paused"]),
                 name="membership_one_chair_per_group",
             ),
@@ -179,6 +189,12 @@ class Membership(models.Model):
                 condition=~models.Q(status="active") | models.Q(joined_on__isnull=False),
                 name="membership_active_has_joined_on",
             ),
+            # The group is told before the newcomer can accept the pledge (and so see issues).
+            models.CheckConstraint(
+                condition=models.Q(pledge_accepted_at__isnull=True)
+                | models.Q(announced_at__isnull=False),
+                name="membership_pledge_after_announcement",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,4 +202,47 @@ class Membership(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.status in (self.Status.ACTIVE, self.Status.PAUSED)
+        return self.status in self.CURRENT
+
+
+class MembershipEvent(models.Model):
+    """One line of a group's membership history: who joined, left, was proposed or became
+    chair, when, and who did and approved it. Lines are only ever added; a person who leaves
+    stays in the history (deleting a person with history is refused)."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", "proposed"
+        DECLINED = "declined", "proposal declined"
+        INVITED = "invited", "invited"
+        WITHDRAWN = "withdrawn", "invitation withdrawn"
+        JOINED = "joined", "joined"
+        PAUSED = "paused", "paused"
+        RESUMED = "resumed", "resumed"
+        LEFT = "left", "left"
+        BECAME_CHAIR = "became_chair", "became chair"
+        STEPPED_DOWN = "stepped_down", "stepped down as chair"
+
+    # The lines the whole group is told of by email as they happen.
+    ANNOUNCED: ClassVar[tuple[str, ...]] = (Kind.JOINED, Kind.BECAME_CHAIR)
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="history")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    role = models.CharField(max_length=8, choices=Membership.Role.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["group", "-at"], name="history_group_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()} ({self.group})"

@@ -5,7 +5,9 @@ its network (who run the logistics). Invited people who have not accepted, peopl
 left, and everyone else see nothing of it.
 """
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -13,7 +15,10 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
-from peerpower.groups.models import Membership, PeerGroup
+from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+
+if TYPE_CHECKING:
+    from peerpower.meetings.models import Meeting
 
 CURRENT = Membership.CURRENT
 
@@ -80,7 +85,39 @@ def groups_with_counts(groups: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
     )
 
 
+def proposed_memberships(group: PeerGroup) -> QuerySet[Membership]:
+    """People a network admin proposed, waiting for the chair to approve or decline."""
+    return (
+        Membership.objects.filter(group=group, status=Membership.Status.PROPOSED)
+        .select_related("user", "proposed_by")
+        .order_by("invited_at")
+    )
+
+
+def current_chair(group: PeerGroup) -> Membership | None:
+    return (
+        Membership.objects.filter(
+            group=group, role=Membership.Role.CHAIR, status__in=Membership.CURRENT
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def membership_history(group: PeerGroup) -> QuerySet[MembershipEvent]:
+    """The group's membership history, newest first: shown to everyone who sees the group."""
+    return MembershipEvent.objects.filter(group=group).select_related(
+        "user", "by", "approved_by", "proposed_by"
+    )
+
+
 def attendance_window(today: date | None = None) -> tuple[date, date]:
     """The last 12 months, the span attendance norms are judged over."""
     today = today or timezone.localdate()
     return today - timedelta(days=365), today
+
+
+def held_in_window(meetings: Iterable["Meeting"], now: datetime) -> int:
+    """How many of these meetings were held (not cancelled) in the attendance window."""
+    since = now - timedelta(days=365)
+    return sum(1 for m in meetings if not m.is_cancelled and since <= m.starts_at <= now)

@@ -1,6 +1,5 @@
 """Group pages: the list, a group's page (series, next meeting, members and attendance), set-up."""
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,14 +15,24 @@ from peerpower.accounts.forms import InviteForm
 from peerpower.accounts.models import Invitation
 from peerpower.groups import actions
 from peerpower.groups.access import access_for
-from peerpower.groups.forms import GroupCreateForm, GroupForm, MembershipStatusForm
+from peerpower.groups.forms import (
+    ChairForm,
+    GroupCreateForm,
+    GroupForm,
+    MembershipStatusForm,
+    ProposalDecisionForm,
+)
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
 from peerpower.groups.queries import (
+    current_chair,
     current_memberships,
     groups_visible_to,
     groups_with_counts,
+    held_in_window,
+    membership_history,
     membership_of,
     pending_memberships,
+    proposed_memberships,
 )
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
 from peerpower.lib.rules import can
@@ -85,12 +94,14 @@ def group_create(request: AuthenticatedRequest) -> HttpResponse:
 def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_manager(request, pk)
     form = GroupForm(request.POST or None, instance=group, network=group.network)
+    # GroupForm leaves the instance alone (its _post_clean does nothing), so `group` still
+    # holds the saved values and group_update compares the new ones against them.
     if request.method == "POST" and form.is_valid():
-        fresh = PeerGroup.objects.get(pk=group.pk)  # the form wrote its values onto `group`
         try:
-            actions.group_update(group=fresh, by=request.user, **form.cleaned_data)
+            actions.group_update(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
+            group.refresh_from_db()  # the action set the refused values on it
         else:
             messages.success(
                 request, "Saved. Future meetings follow the pattern, except those changed by hand."
@@ -105,6 +116,8 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     now = timezone.now()
     can_manage = can(request.user, "groups.manage", group)
+    can_invite = can(request.user, "groups.invite_member", group)
+    can_propose = can(request.user, "groups.propose_member", group)
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = next((m for m in future if not m.is_cancelled), None)
@@ -126,6 +139,10 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "group": group,
             "can_manage": can_manage,
+            "can_invite": can_invite,
+            "can_propose": can_propose,
+            "can_replace_chair": can(request.user, "groups.replace_chair", group),
+            "can_invite_chair": can(request.user, "groups.invite_chair", group),
             "membership": membership_of(request.user, group),
             "pledge": CONFIDENTIALITY_PLEDGE,
             "next_meeting": next_meeting,
@@ -134,44 +151,126 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "members": member_rows,
             "member_count": sum(1 for m in members if m.role == Membership.Role.MEMBER),
             "pending": pending_rows,
-            "held_in_window": sum(
-                1
-                for m in meetings
-                if not m.is_cancelled and now - timedelta(days=365) <= m.starts_at <= now
-            ),
+            "proposals": list(proposed_memberships(group)) if can_invite or can_propose else [],
+            "history": list(membership_history(group)),
+            "held_in_window": held_in_window(meetings, now),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def group_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    group = get_group_for_manager(request, pk)
-    roles = [Invitation.Role.MEMBER]
-    has_chair = Membership.objects.filter(
-        group=group, role=Membership.Role.CHAIR, status__in=["invited", "active", "paused"]
-    ).exists()
-    if (
-        not has_chair
-        and networks_administered_by(request.user).filter(pk=group.network_id).exists()
-    ):
-        roles.append(Invitation.Role.CHAIR)  # an admin replaces a chair who has gone
-    form = InviteForm(request.POST or None, roles=roles)
+    """The chair invites a member; a network admin proposes one, for the chair to approve."""
+    group = get_group_for_user(request, pk)
+    inviting = can(request.user, "groups.invite_member", group)
+    if not inviting and not can(request.user, "groups.propose_member", group):
+        raise Http404
+    form = InviteForm(request.POST or None, roles=[Invitation.Role.MEMBER])
     if request.method == "POST" and form.is_valid():
+        email, name = form.cleaned_data["email"], form.cleaned_data["name"]
         try:
-            invitation_create(
-                network=group.network,
-                group=group,
-                role=form.cleaned_data["role"],
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                by=request.user,
-            )
+            if inviting:
+                invitation_create(
+                    network=group.network,
+                    group=group,
+                    role=Invitation.Role.MEMBER,
+                    email=email,
+                    name=name,
+                    by=request.user,
+                )
+            else:
+                actions.membership_propose(group=group, email=email, name=name, by=request.user)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                f"Invitation sent to {email}."
+                if inviting
+                else f"{email} is proposed. The chair is asked to approve before anything is sent.",
+            )
             return redirect("groups:detail", group.pk)
-    return render(request, "groups/group_invite.html", {"group": group, "form": form})
+    return render(
+        request, "groups/group_invite.html", {"group": group, "form": form, "inviting": inviting}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_chair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A network admin invites the chair of a group without one, or replaces its chair."""
+    group = get_group_for_user(request, pk)
+    replacing = can(request.user, "groups.replace_chair", group)
+    if not replacing and not can(request.user, "groups.invite_chair", group):
+        raise Http404
+    chair = current_chair(group)
+    form = ChairForm(request.POST or None, replacing=replacing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if replacing:
+                actions.chair_replace(
+                    group=group,
+                    email=data["email"],
+                    name=data["name"],
+                    old_chair_becomes=data["old_chair_becomes"],
+                    by=request.user,
+                )
+            else:
+                invitation_create(
+                    network=group.network,
+                    group=group,
+                    role=Invitation.Role.CHAIR,
+                    email=data["email"],
+                    name=data["name"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {data['email']}. They become chair when they accept"
+                " and the group is told.",
+            )
+            return redirect("groups:detail", group.pk)
+    return render(
+        request,
+        "groups/group_chair.html",
+        {"group": group, "form": form, "replacing": replacing, "chair": chair},
+    )
+
+
+@require_POST
+def proposal_decide(request: AuthenticatedRequest, pk: int, membership_id: int) -> HttpResponse:
+    group = get_group_for_user(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "group__network"),
+        pk=membership_id,
+        group=group,
+        status=Membership.Status.PROPOSED,
+    )
+    if not can(request.user, "groups.approve_member", membership):
+        raise Http404
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to approve or decline.")
+        return redirect("groups:detail", group.pk)
+    name = membership.user.display_name
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            actions.membership_approve(membership=membership, by=request.user)
+        else:
+            actions.membership_decline(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{name} is invited."
+            if form.cleaned_data["decision"] == "approve"
+            else f"The proposal of {name} is declined.",
+        )
+    return redirect("groups:detail", group.pk)
 
 
 @require_POST
@@ -181,7 +280,7 @@ def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if membership is None:
         raise Http404
     try:
-        actions.pledge_accept(membership=membership)
+        actions.pledge_accept(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -200,7 +299,7 @@ def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def membership_status(request: AuthenticatedRequest, pk: int, membership_id: int) -> HttpResponse:
     group = get_group_for_manager(request, pk)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, group=group
+        Membership.objects.select_related("user", "group"), pk=membership_id, group=group
     )
     form = MembershipStatusForm(request.POST)
     if not form.is_valid():
@@ -208,7 +307,9 @@ def membership_status(request: AuthenticatedRequest, pk: int, membership_id: int
     else:
         try:
             actions.membership_set_status(
-                membership=membership, status=form.cleaned_data["status"], by=request.user
+                membership=membership,
+                status=Membership.Status(form.cleaned_data["status"]),
+                by=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -234,6 +234,7 @@ class Command(BaseCommand):
                 role=Membership.Role.CHAIR,
                 status=Membership.Status.ACTIVE,
                 joined_on=series_start,
+                announced_at=timezone.now(),  # the pledge needs the group to have been told
                 pledge_accepted_at=timezone.now(),
             )
             for n in range(10):
@@ -252,6 +253,7 @@ class Command(BaseCommand):
                     organisation=org,
                     status=Membership.Status.ACTIVE,
                     joined_on=series_start,
+                    announced_at=timezone.now(),
                     pledge_accepted_at=timezone.now() if n != 0 else None,
                 )
             self._past_meetings(group, series_start, today, rng)
