@@ -43,7 +43,7 @@ def history(world: World) -> list[tuple[str, str, str | None, str | None]]:
 
 
 def subjects_to(email: str) -> list[str]:
-    return [m.subject for m in mail.outbox if m.to == [email]]
+    return [str(m.subject) for m in mail.outbox if m.to == [email]]
 
 
 def test_the_chair_invites_and_the_group_is_told_when_the_newcomer_joins(

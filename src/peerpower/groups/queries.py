@@ -60,14 +60,6 @@ def current_memberships(group: PeerGroup) -> QuerySet[Membership]:
     )
 
 
-def pending_memberships(group: PeerGroup) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(group=group, status=Membership.Status.INVITED)
-        .select_related("user")
-        .order_by("invited_at")
-    )
-
-
 def is_active_chair(user: User | AnonymousUser, group_id: int) -> bool:
     return access_for(user).is_chair(group_id)
 
@@ -85,10 +77,13 @@ def groups_with_counts(groups: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
     )
 
 
-def proposed_memberships(group: PeerGroup) -> QuerySet[Membership]:
-    """People a network admin proposed, waiting for the chair to approve or decline."""
+def waiting_memberships(group: PeerGroup) -> QuerySet[Membership]:
+    """People on their way in: proposed by a network admin (for the chair to approve or
+    decline) and invited (waiting for them to accept), oldest first."""
     return (
-        Membership.objects.filter(group=group, status=Membership.Status.PROPOSED)
+        Membership.objects.filter(
+            group=group, status__in=[Membership.Status.PROPOSED, Membership.Status.INVITED]
+        )
         .select_related("user", "proposed_by")
         .order_by("invited_at")
     )

@@ -31,8 +31,7 @@ from peerpower.groups.queries import (
     held_in_window,
     membership_history,
     membership_of,
-    pending_memberships,
-    proposed_memberships,
+    waiting_memberships,
 )
 from peerpower.lib.http import AuthenticatedRequest, add_action_errors
 from peerpower.lib.rules import can
@@ -125,7 +124,10 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     records = attendance_records(group)
     nothing = {"present": 0, "absent": 0, "excused": 0}
     member_rows = [(m, records.get(m.user_id, nothing)) for m in members]
-    pending = list(pending_memberships(group)) if can_manage else []
+    # Invitations (for the group's managers) and proposals (for the chair and admins): one query.
+    waiting = list(waiting_memberships(group)) if can_manage or can_propose else []
+    proposals = [m for m in waiting if m.status == Membership.Status.PROPOSED]
+    pending = [m for m in waiting if m.status == Membership.Status.INVITED] if can_manage else []
     invitations = {
         inv.user_id: inv
         for inv in Invitation.objects.filter(
@@ -151,7 +153,7 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "members": member_rows,
             "member_count": sum(1 for m in members if m.role == Membership.Role.MEMBER),
             "pending": pending_rows,
-            "proposals": list(proposed_memberships(group)) if can_invite or can_propose else [],
+            "proposals": proposals,
             "history": list(membership_history(group)),
             "held_in_window": held_in_window(meetings, now),
         },
