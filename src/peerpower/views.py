@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import Invitation
 from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership
 from peerpower.groups.queries import groups_managed_by, groups_visible_to, groups_with_counts
 from peerpower.issues.queries import commitments_visible_to
-from peerpower.lib.http import AuthenticatedRequest
 from peerpower.meetings.models import Meeting, Participation, timed_agenda
 from peerpower.meetings.queries import meetings_for, rsvps_awaited, upcoming, with_agenda
 

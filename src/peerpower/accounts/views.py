@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts import actions
 from peerpower.accounts.forms import AcceptInvitationForm, AccountSettingsForm
+from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
 from peerpower.accounts.models import Invitation
-from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
+from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 
 

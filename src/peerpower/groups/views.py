@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.forms import InviteForm
+from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import Invitation
 from peerpower.groups import actions
 from peerpower.groups.access import access_for
@@ -33,7 +34,7 @@ from peerpower.groups.queries import (
     membership_of,
     waiting_memberships,
 )
-from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings.models import Meeting
 from peerpower.meetings.queries import attendance_records

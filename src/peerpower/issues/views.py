@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE
 from peerpower.groups.queries import groups_visible_to, is_active_chair
@@ -44,7 +45,7 @@ from peerpower.issues.queries import (
     room_version_for,
     updates_visible_to,
 )
-from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.lib.http import add_action_errors
 from peerpower.meetings.models import AgendaItem, Meeting, timed_agenda
 from peerpower.meetings.queries import meetings_visible_to
 

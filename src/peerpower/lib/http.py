@@ -1,26 +1,8 @@
-"""Typed requests and small view helpers shared by the apps."""
+"""Small view helpers shared by the apps. (The typed requests are in accounts.http: lib
+imports no app.)"""
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-from peerpower.accounts.models import User
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-class AuthenticatedRequest(HtmxRequest):
-    """A request behind the login middleware: `user` is always a real User."""
-
-    user: User
-
-
-class MaybeAnonymousRequest(HtmxRequest):
-    user: User | AnonymousUser
 
 
 def add_action_errors(form: BaseForm, error: ValidationError) -> None:

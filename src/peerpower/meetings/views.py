@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
 from peerpower.groups.queries import current_memberships, membership_of
-from peerpower.lib.http import AuthenticatedRequest, MaybeAnonymousRequest, add_action_errors
+from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings import actions
 from peerpower.meetings.calendar import feed_ics, invitation_ics

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.forms import InviteForm
+from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import Invitation
 from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import groups_with_counts
 from peerpower.issues.models import Protocol
-from peerpower.lib.http import AuthenticatedRequest, add_action_errors
+from peerpower.lib.http import add_action_errors
 from peerpower.networks import actions
 from peerpower.networks.forms import (
     AddOrganisationForm,
