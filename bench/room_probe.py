@@ -7,8 +7,8 @@ migrations and the demo data:  .venv/bin/python bench/room_probe.py MEETINGS MEM
 1. Set-up. In the demo network, MEETINGS groups, each with a chair and MEMBERS members, all
    active, joined six months ago and with the pledge accepted (Membership.pledge_accepted_at).
    Each group gets one meeting that started 40 minutes ago (its agenda from the network's
-   template), two queued issues, and a RoomState (actions.room_for) that the chair has moved
-   on with actions.room_act: the first segment started, the first issue being worked, a
+   template), two queued issues, and a RoomState that the chair has moved
+   on with room.room_act: the first segment started, the first issue being worked, a
    scribe chosen. Each member gets a session made the way django.contrib.auth.login() makes
    one (see bench/probe.py). Chairs get no session: nothing polls as a chair.
 2. Counts and times, in-process with django.test.Client (a separate member session), one
@@ -16,7 +16,7 @@ migrations and the demo data:  .venv/bin/python bench/room_probe.py MEETINGS MEM
    a changed poll (`?v=` one behind the room).
 3. Prints one JSON object on a line of its own (see `main`), then serves the driver: each line
    on stdin is a JSON list of meeting ids; for each, the chair's next room action
-   (actions.room_act, alternately "next_step" and "previous_step", so the room keeps an issue
+   (room.room_act, alternately "next_step" and "previous_step", so the room keeps an issue
    with its protocol steps on screen) is committed, and one JSON line answers
    {"versions": {id: new version}, "ms": time taken}. EOF on stdin ends the helper.
 """
@@ -46,8 +46,9 @@ from probe import make_session  # noqa: E402 - bench/ is sys.path[0] when run as
 
 from peerpower.accounts.models import User  # noqa: E402
 from peerpower.groups.models import Membership, PeerGroup  # noqa: E402
-from peerpower.issues import actions  # noqa: E402
+from peerpower.issues import room as live  # noqa: E402
 from peerpower.issues.models import Issue, RoomState  # noqa: E402
+from peerpower.issues.room import RoomAction  # noqa: E402
 from peerpower.meetings.actions import _fit_agenda  # noqa: E402
 from peerpower.meetings.models import AgendaItem, Meeting  # noqa: E402
 from peerpower.meetings.queries import agenda_template  # noqa: E402
@@ -133,21 +134,20 @@ def build(meetings: int, members: int) -> tuple[list[dict[str, int]], list[dict[
                     ["keep two funders happy", "hand over to my deputy"][: len(users)]
                 )
             ]
-            actions.room_for(meeting)
-            room = actions.room_act(
-                meeting=meeting, by=chair, action="next_segment", expected_version=1
+            room = live.room_act(
+                meeting=meeting, by=chair, action=RoomAction.START, expected_version=1
             )
-            room = actions.room_act(
+            room = live.room_act(
                 meeting=meeting,
                 by=chair,
-                action="start_issue",
+                action=RoomAction.START_ISSUE,
                 expected_version=room.version,
                 issue_id=issues[0].pk,
             )
-            room = actions.room_act(
+            room = live.room_act(
                 meeting=meeting,
                 by=chair,
-                action="set_scribe",
+                action=RoomAction.SET_SCRIBE,
                 expected_version=room.version,
                 scribe_id=users[-1].pk,
             )
@@ -245,9 +245,9 @@ def serve(rooms: list[dict[str, int]]) -> None:
             continue
         for pk in ids:
             room = RoomState.objects.get(meeting_id=pk)
-            action = "next_step" if forward[pk] else "previous_step"
+            action = RoomAction.NEXT_STEP if forward[pk] else RoomAction.PREVIOUS_STEP
             forward[pk] = not forward[pk]
-            room = actions.room_act(
+            room = live.room_act(
                 meeting=meetings[pk], by=chairs[pk], action=action, expected_version=room.version
             )
             versions[pk] = room.version

@@ -141,6 +141,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "issues:room_state": only({"member": 200, "chair": 200}),
     "issues:room_act": POST_ONLY,
     "issues:room_note": POST_ONLY,
+    # The practice room is the chair's own rehearsal.
+    "issues:practice": only({"chair": 200}),
+    "issues:practice_act": POST_ONLY,
     "issues:detail": only({"member": 200, "chair": 200}),
     "issues:edit": only({"member": 200}),  # the presenter only
     "issues:delete": only({"member": 200}),
@@ -166,7 +169,9 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "issues:order": only({"member": 302, "chair": 302}),
     "issues:check_in": only({"member": 400, "chair": 400}),
     "issues:room_act": only({"member": 302, "chair": 302}),
-    "issues:room_note": only({"member": 302, "chair": 302}),
+    # A refused note comes back on the room page with its text and the reason.
+    "issues:room_note": only({"member": 400, "chair": 400}),
+    "issues:practice_act": only({"chair": 302}),
     "issues:withdraw": only({"member": 302, "chair": 302}),
     "issues:back": only({"member": 302, "chair": 302}),
     "issues:notes_share": only({"member": 302, "chair": 302}),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from peerpower.accounts.actions import invitation_create
 from peerpower.groups.models import Membership
 from peerpower.issues import actions as issues
-from peerpower.issues.models import Issue, IssueView, Note
+from peerpower.issues.models import CommitmentStatus, Issue, IssueView, Note
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
 from tests import factories
@@ -134,7 +134,7 @@ def grow_issues(world: World, times: int) -> None:
             issue=old, by=user, text="Do it", due_on=timezone.localdate() + timedelta(days=5)
         )
         issues.commitment_report(
-            commitment=commitment, by=user, status="in_progress", report="Going"
+            commitment=commitment, by=user, status=CommitmentStatus.IN_PROGRESS, report="Going"
         )
         IssueView.objects.create(issue=issue, user=world.member)
         Note.objects.create(issue=issue, author=world.chair, text="A point")

@@ -26,8 +26,8 @@ from tests.e2e.helpers import log_in, screenshot
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.issues.actions import default_protocol
 from peerpower.issues.models import Commitment, Issue, Note, Protocol, ProtocolStep, RoomState
+from peerpower.issues.room import default_protocol
 from peerpower.meetings.models import Meeting
 
 # The room polls every second; a change reaches every page within about two (poll, answer,
@@ -120,9 +120,11 @@ def bring_issue(
 
 
 def back(page: Page, question: str) -> None:
-    queue_item(page, question).get_by_role("button", name=re.compile(r"^Back\b")).click()
+    queue_item(page, question).get_by_role(
+        "button", name=re.compile(r"^Support this issue\b")
+    ).click()
     expect(
-        queue_item(page, question).get_by_role("button", name=re.compile(r"^Unback\b"))
+        queue_item(page, question).get_by_role("button", name=re.compile(r"^Stop supporting\b"))
     ).to_be_visible()
     assert_no_axe_violations(page)
 
@@ -251,7 +253,7 @@ def test_chair_and_three_members_run_a_whole_issues_session(
     queue_item(chair, SAM_Q).get_by_role("spinbutton").fill("")
     chair.get_by_role("button", name="Fix the order").click()
     expect(chair.get_by_role("status")).to_have_text(
-        "The order is fixed: 2 issue(s) queued; the rest are carried over."
+        "The order is fixed: 2 issues queued; the rest are carried over."
     )
     expect(queue_item(chair, MAYA_Q)).to_contain_text("queued #1")
     expect(queue_item(chair, RAVI_Q)).to_contain_text("queued #2")
@@ -429,6 +431,7 @@ def test_two_drivers_at_once_move_the_room_on_exactly_once(
     """The chair has the room open on a laptop and on the room's screen and presses
     "Next segment" on both at the same moment: the room moves on once, not twice."""
     _group, chair_user, _members, (meeting, _next) = set_up_group()
+    factories.move_meeting(meeting, timezone.now())  # the real room opens on the meeting's day
     room_url = f"{live_server.url}/meetings/{meeting.pk}/room/"
     laptop = signed_in(new_context, live_server.url, chair_user)
     screen = new_context(storage_state=laptop.context.storage_state()).new_page()

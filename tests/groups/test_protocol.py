@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from peerpower.groups.actions import group_update
-from peerpower.issues import actions
 from peerpower.issues.models import Protocol, ProtocolStep
+from peerpower.issues.queries import issues_that_fit
+from peerpower.issues.room import protocol_for
 from tests import factories
 from tests.conftest import ClientFor, World
 
@@ -15,8 +16,8 @@ def test_a_group_chooses_the_action_learning_protocol(world: World, client_for: 
     assert b"Action learning set" in page.content
     group_update(group=world.group, by=world.chair, protocol=protocol)
     meeting = world.next_meeting()
-    assert actions.protocol_for(meeting) == protocol
-    assert actions.issues_that_fit(meeting, protocol) == 90 // 34
+    assert protocol_for(meeting) == protocol
+    assert issues_that_fit(meeting, protocol) == 90 // 34
     assert [s.cue for s in protocol.steps.all()][1] == "Questions only — no advice"
 
 

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpower.issues import actions
-from peerpower.issues.models import Backing, Issue, IssueView, Note
-from peerpower.issues.queries import issues_visible_to
+from peerpower.issues.models import Backing, CommitmentStatus, Issue, IssueView, Note
+from peerpower.issues.queries import issues_that_fit, issues_visible_to
+from peerpower.issues.room import default_protocol
 from peerpower.meetings.models import Meeting
 from tests import factories
 from tests.conftest import ClientFor
-from tests.issues.conftest import Session, chair_does, pledge
+from tests.issues.conftest import Session, chair_does, pledge, start_room
 
 
 def bring(
@@ -25,7 +26,7 @@ def bring(
 def worked(s: Session, issue: Issue) -> None:
     """Queue the issue and start the meeting, so the room can take notes on it."""
     actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
-    start_meeting(s)
+    start_room(s)
     issue.refresh_from_db()
 
 
@@ -140,11 +141,9 @@ def test_only_the_chair_fixes_the_order(session: Session) -> None:
 
 
 def test_how_many_issues_fit_the_session(session: Session) -> None:
-    protocol = actions.default_protocol()
+    protocol = default_protocol()
     assert protocol.total_minutes == 33
-    assert (
-        actions.issues_that_fit(session.meeting, protocol) == 90 // 33
-    )  # the 90-minute issues session
+    assert issues_that_fit(session.meeting, protocol) == 90 // 33  # the 90-minute issues session
 
 
 def test_editing_after_the_meeting_has_started_is_refused(
@@ -261,10 +260,13 @@ def test_commitment_is_reported_back_at_the_next_meeting(
     assert b"Call the other CEO" in page.content
     with pytest.raises(ValidationError, match="Add a line"):
         actions.commitment_report(
-            commitment=commitment, by=session.alice, status="done", report=" "
+            commitment=commitment, by=session.alice, status=CommitmentStatus.DONE, report=" "
         )
     actions.commitment_report(
-        commitment=commitment, by=session.alice, status="done", report="Met; agreed terms"
+        commitment=commitment,
+        by=session.alice,
+        status=CommitmentStatus.DONE,
+        report="Met; agreed terms",
     )
     mine = client_for(session.alice).get(reverse("issues:commitments"))
     assert b"Met; agreed terms" in mine.content
@@ -333,13 +335,23 @@ def test_an_issue_added_after_the_order_is_fixed_goes_to_the_end(session: Sessio
     assert [i.pk for i in queue_for(session.cara, session.meeting)] == [first.pk, late.pk]
 
 
-def test_the_queue_page_and_the_room_are_in_the_access_log(
+def test_the_room_logs_the_issue_it_shows_once_a_day_and_the_queue_page_logs_nothing(
     session: Session, client_for: ClientFor
 ) -> None:
+    """Issue 8 item 13: the list shows only questions, so opening it reads no issue; the room
+    showing the issue in hand does, once per person per issue per day."""
     issue = bring(session)
-    client_for(session.bob).get(reverse("issues:meeting", args=[session.meeting.pk]))
-    assert list(IssueView.objects.values_list("issue_id", "user__name")) == [
-        (issue.pk, "Bob Member")
+    bob = client_for(session.bob)
+    bob.get(reverse("issues:meeting", args=[session.meeting.pk]))
+    assert list(IssueView.objects.values_list("issue_id", "user__name")) == []
+    actions.queue_fix(meeting=session.meeting, order=[issue.pk], by=session.chair)
+    start_room(session)
+    chair_does(session, "start_issue", issue_id=issue.pk)
+    for _ in range(3):
+        bob.get(reverse("issues:room", args=[session.meeting.pk]))
+        bob.get(reverse("issues:detail", args=[issue.pk]))
+    assert list(IssueView.objects.values_list("issue_id", "user__name", "day")) == [
+        (issue.pk, "Bob Member", timezone.localdate())
     ]
 
 

@@ -18,7 +18,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from peerpower.groups.models import Membership
 from peerpower.issues import actions
-from peerpower.issues.models import Commitment, Issue, MonthlyUpdate
+from peerpower.issues.models import Commitment, CommitmentStatus, Issue, MonthlyUpdate
 from peerpower.meetings.models import Meeting
 from peerpower.meetings.tasks import send_due_reminders
 from tests import factories, leaks
@@ -43,6 +43,7 @@ def plant(s: Session) -> tuple[Issue, Commitment]:
     actions.queue_fix(meeting=s.meeting, order=[issue.pk], by=s.chair)
     # The meeting begins: the room works the issue.
     factories.move_meeting(s.meeting, timezone.now() - timedelta(minutes=10))
+    chair_does(s, "start")
     chair_does(s, "start_issue", issue_id=issue.pk)
     actions.note_add(issue=issue, by=s.cara, text=marker("note"))
     actions.notes_share(issue=issue, by=s.alice, shared=True)  # shared: the widest it can be
@@ -53,7 +54,10 @@ def plant(s: Session) -> tuple[Issue, Commitment]:
         due_on=timezone.localdate() + timedelta(days=1),
     )
     actions.commitment_report(
-        commitment=commitment, by=s.alice, status="in_progress", report=marker("report")
+        commitment=commitment,
+        by=s.alice,
+        status=CommitmentStatus.IN_PROGRESS,
+        report=marker("report"),
     )
     actions.update_submit(
         meeting=s.meeting, user=s.alice, work=6, personal=3, comment=marker("check_in")

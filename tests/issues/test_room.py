@@ -9,10 +9,12 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from peerpower.issues import actions
+from peerpower.issues import room as live
 from peerpower.issues.models import Issue, RoomState
+from peerpower.issues.room import RoomAction
 from tests import factories
 from tests.conftest import ClientFor
-from tests.issues.conftest import Session, chair_does
+from tests.issues.conftest import Session, chair_does, start_room
 
 
 def queued_issue(s: Session) -> Issue:
@@ -23,6 +25,7 @@ def queued_issue(s: Session) -> Issue:
 
 def test_the_chair_runs_the_protocol_step_by_step(session: Session) -> None:
     issue = queued_issue(session)
+    factories.move_meeting(session.meeting, timezone.now())  # the room opens on the day
     room = chair_does(session, "next_segment")
     assert (room.segment, room.segment_started_at is not None) == (0, True)
     room = chair_does(session, "start_issue", issue_id=issue.pk)
@@ -37,48 +40,50 @@ def test_the_chair_runs_the_protocol_step_by_step(session: Session) -> None:
 
 
 def test_only_the_chair_drives(session: Session) -> None:
-    room = actions.room_for(session.meeting)
+    room = live.room_for(session.meeting)
     with pytest.raises(ValidationError, match="Only the chair"):
-        actions.room_act(
+        live.room_act(
             meeting=session.meeting,
             by=session.bob,
-            action="next_segment",
+            action=RoomAction.NEXT_SEGMENT,
             expected_version=room.version,
         )
 
 
 def test_two_clicks_on_the_same_version_one_wins(session: Session) -> None:
-    room = actions.room_for(session.meeting)
-    actions.room_act(
+    factories.move_meeting(session.meeting, timezone.now())  # the room opens on the day
+    room = live.room_for(session.meeting)
+    live.room_act(
         meeting=session.meeting,
         by=session.chair,
-        action="next_segment",
+        action=RoomAction.NEXT_SEGMENT,
         expected_version=room.version,
     )
     with pytest.raises(ValidationError, match="Someone else moved the room on first"):
-        actions.room_act(
+        live.room_act(
             meeting=session.meeting,
             by=session.chair,
-            action="next_segment",
+            action=RoomAction.NEXT_SEGMENT,
             expected_version=room.version,
         )
-    room.refresh_from_db()
+    room = RoomState.objects.get(meeting=session.meeting)  # nothing was saved before the first
     assert (room.segment, room.version) == (0, 2)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_chairs_clicking_at_once_from_two_connections_one_wins(session: Session) -> None:
-    room = actions.room_for(session.meeting)
+    factories.move_meeting(session.meeting, timezone.now())  # the room opens on the day
+    room = live.room_for(session.meeting)
     barrier = threading.Barrier(2)
     results: list[str] = []
 
     def click() -> None:
         barrier.wait()
         try:
-            actions.room_act(
+            live.room_act(
                 meeting=session.meeting,
                 by=session.chair,
-                action="next_segment",
+                action=RoomAction.NEXT_SEGMENT,
                 expected_version=room.version,
             )
             results.append("won")
@@ -101,15 +106,16 @@ def test_two_chairs_clicking_at_once_from_two_connections_one_wins(session: Sess
 def test_the_poll_answers_204_when_nothing_changed_and_the_new_state_when_it_did(
     session: Session, client_for: ClientFor
 ) -> None:
-    room = actions.room_for(session.meeting)
+    factories.move_meeting(session.meeting, timezone.now())  # the room opens on the day
+    room = live.room_for(session.meeting)
     client = client_for(session.bob)
     url = reverse("issues:room_state", args=[session.meeting.pk])
     unchanged = client.get(url, {"v": room.version})
     assert (unchanged.status_code, unchanged.content) == (204, b"")
-    actions.room_act(
+    live.room_act(
         meeting=session.meeting,
         by=session.chair,
-        action="next_segment",
+        action=RoomAction.NEXT_SEGMENT,
         expected_version=room.version,
     )
     changed = client.get(url, {"v": room.version})
@@ -123,6 +129,7 @@ def test_the_room_shows_the_step_cue_and_a_countdown(
     session: Session, client_for: ClientFor
 ) -> None:
     issue = queued_issue(session)
+    start_room(session)
     chair_does(session, "start_issue", issue_id=issue.pk)
     chair_does(session, "next_step")
     page = client_for(session.cara).get(reverse("issues:room", args=[session.meeting.pk]))
@@ -134,7 +141,7 @@ def test_the_room_shows_the_step_cue_and_a_countdown(
 def test_a_poll_costs_few_queries(
     session: Session, client_for: ClientFor, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    room = actions.room_for(session.meeting)
+    room = live.room_for(session.meeting)
     client = client_for(session.bob)
     url = reverse("issues:room_state", args=[session.meeting.pk])
     client.get(url, {"v": room.version})
@@ -215,7 +222,7 @@ def test_a_note_begun_for_one_issue_reaches_its_presenter_after_the_room_moved_o
         meeting=session.meeting, presenter=session.bob, question="Second?"
     )
     actions.queue_fix(meeting=session.meeting, order=[first.pk, second.pk], by=session.chair)
-    factories.move_meeting(session.meeting, timezone.now() - timedelta(minutes=1))
+    start_room(session, minutes_ago=1)
     chair_does(session, "set_scribe", scribe_id=session.cara.pk)
     chair_does(session, "start_issue", issue_id=first.pk)
     chair_does(session, "finish_issue")

@@ -1,50 +1,50 @@
-"""Business actions of the issues session.
+"""Business actions of the issues session: everything that writes, except moving the live
+room (`issues.room`).
 
-Each validates, writes in one transaction and queues any email on commit. Emails and logs never
+Each action asks `issues.rules` first (check, then do), then checks the meeting's state, then
+writes; the docstring says what it guarantees and which locks it takes. Emails and logs never
 carry what a member wrote: only that there is something to look at. Functions that handle
 members' words are marked `sensitive_variables`, so an error report shows none of them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
-from peerpower.groups.queries import is_active_chair
+from peerpower.issues import rules as _rules  # noqa: F401 — registers the rules required here
 from peerpower.issues import tasks
 from peerpower.issues.models import (
+    CHECK_IN_COMMENT_MAX,
+    COMMITMENT_MAX,
     NOTE_MAX,
     QUESTION_MAX,
     TEXT_MAX,
     Backing,
     Commitment,
+    CommitmentStatus,
     Issue,
     IssueView,
     MonthlyUpdate,
     Note,
-    Protocol,
     RoomState,
 )
-from peerpower.issues.queries import can_enter_room
+from peerpower.issues.room import Phase, phase_of
+from peerpower.lib.rules import can, require
 from peerpower.meetings.models import Meeting
+from peerpower.meetings.queries import next_scheduled_after
 from peerpower.networks.models import Network
 
-
-def _is_chair(user: User, meeting: Meeting) -> bool:
-    return is_active_chair(user, meeting.group_id)
-
-
-def _require_seat(user: User, meeting: Meeting) -> None:
-    if not can_enter_room(user, meeting):
-        raise ValidationError("Only the group's members who have accepted its pledge can do this.")
+# The check-in round is for this month: open from two weeks before a meeting to two weeks after.
+CHECK_IN_OPENS = timedelta(days=14)
 
 
 @sensitive_variables("fields", "cleaned")
@@ -64,14 +64,16 @@ def _clean_text(fields: dict[str, str]) -> dict[str, str]:
 
 
 def _require_before_start(meeting: Meeting, verb: str) -> None:
+    """Open until the meeting starts: by the room (the chair pressed start) or the clock."""
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled.")
-    if meeting.starts_at <= timezone.now():
+    if meeting.has_started():
         raise ValidationError(f"The meeting has started; issues can no longer be {verb}.")
 
 
-# The check-in round is for this month: open from two weeks before a meeting to two weeks after.
-CHECK_IN_OPENS = timedelta(days=14)
+def _require_not_worked(issue: Issue, verb: str) -> None:
+    if issue.is_worked:
+        raise ValidationError(f"The room has worked on this issue, so it can no longer be {verb}.")
 
 
 @sensitive_variables("question", "why_now", "tried", "help_wanted", "text")
@@ -86,24 +88,26 @@ def issue_submit(
     urgency: int = Issue.Urgency.SOON,
     by: User | None = None,
 ) -> Issue:
-    """A member brings an issue to a meeting; the chair may add one for a member during it."""
+    """A member brings an issue to a meeting until it starts; the chair may add one (their own
+    or a member's) until it ends, and once the meeting is under way it goes straight into the
+    queue after what is there. No lock: a new row only."""
     by = by or presenter
-    _require_seat(presenter, meeting)
-    by_chair = _is_chair(by, meeting)
-    if by.pk != presenter.pk and not by_chair:
-        raise ValidationError("Only the chair can add an issue for another member.")
+    require(by, "issues.bring" if by.pk == presenter.pk else "issues.bring_for", meeting)
+    if by.pk != presenter.pk and not can(presenter, "issues.bring", meeting):
+        raise ValidationError({"presenter": "Choose one of the group's active members."})
+    by_chair = can(by, "issues.drive_room", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled.")
     if not by_chair:
         _require_before_start(meeting, "added (ask the chair)")
-    elif meeting.ends_at <= timezone.now():
+    elif meeting.has_ended() and phase_of(meeting) != Phase.RUNNING:
         raise ValidationError("This meeting is over; bring the issue to the next one.")
     if urgency not in Issue.Urgency.values:
         raise ValidationError({"urgency": "Choose how urgent it is."})
     text = _clean_text(
         {"question": question, "why_now": why_now, "tried": tried, "help_wanted": help_wanted}
     )
-    during = by_chair and meeting.starts_at <= timezone.now()
+    during = by_chair and meeting.has_started()
     with transaction.atomic():
         return Issue.objects.create(
             group_id=meeting.group_id,
@@ -128,10 +132,13 @@ def issue_update(
     help_wanted: str,
     urgency: int,
 ) -> Issue:
-    if issue.presenter_id != by.pk:
-        raise ValidationError("Only the member who brought an issue can change it.")
-    _require_seat(by, issue.meeting)
+    """The presenter changes their issue, until the meeting starts and never once the room has
+    worked on it."""
+    require(by, "issues.edit", issue)
     _require_before_start(issue.meeting, "changed")
+    _require_not_worked(issue, "changed")
+    if issue.status == Issue.Status.WITHDRAWN:
+        raise ValidationError("This issue is withdrawn.")
     if urgency not in Issue.Urgency.values:
         raise ValidationError({"urgency": "Choose how urgent it is."})
     text = _clean_text(
@@ -146,9 +153,11 @@ def issue_update(
 
 
 def issue_withdraw(*, issue: Issue, by: User) -> Issue:
-    if issue.presenter_id != by.pk:
-        raise ValidationError("Only the member who brought an issue can withdraw it.")
+    """The presenter takes their issue back, until the meeting starts. A worked issue is never
+    withdrawn, so its commitment always reaches report-back."""
+    require(by, "issues.withdraw", issue)
     _require_before_start(issue.meeting, "withdrawn")
+    _require_not_worked(issue, "withdrawn")
     issue.status = Issue.Status.WITHDRAWN
     issue.position = None
     issue.save(update_fields=["status", "position", "updated_at"])
@@ -156,21 +165,23 @@ def issue_withdraw(*, issue: Issue, by: User) -> Issue:
 
 
 def issue_delete(*, issue: Issue, by: User) -> None:
-    """The presenter erases their issue with its notes, backing, commitment and access log."""
-    if issue.presenter_id != by.pk:
-        raise ValidationError("Only the member who brought an issue can delete it.")
+    """The presenter erases their issue with its notes, backing, commitment and access log, at
+    any time; the room lets go of it first."""
+    require(by, "issues.delete", issue)
     with transaction.atomic():
         RoomState.objects.filter(issue=issue).update(issue=None, step=0, step_started_at=None)
         issue.delete()
 
 
 def issue_back(*, issue: Issue, user: User) -> Backing:
-    _require_seat(user, issue.meeting)
-    _require_before_start(issue.meeting, "backed")
+    """An active member supports another's open issue, once (a unique row), until the meeting
+    starts."""
+    require(user, "issues.support", issue)
+    _require_before_start(issue.meeting, "supported")
     if issue.presenter_id == user.pk:
         raise ValidationError("You cannot back your own issue; the others will.")
-    if issue.status not in (Issue.Status.PROPOSED, Issue.Status.PARKED, Issue.Status.QUEUED):
-        raise ValidationError("This issue is no longer open for backing.")
+    if not issue.is_open:
+        raise ValidationError("This issue is no longer open for support.")
     try:
         with transaction.atomic():
             return Backing.objects.create(issue=issue, user=user)
@@ -179,185 +190,95 @@ def issue_back(*, issue: Issue, user: User) -> Backing:
 
 
 def issue_unback(*, issue: Issue, user: User) -> None:
+    """Take one's support back, until the meeting starts."""
+    require(user, "issues.support", issue)
     _require_before_start(issue.meeting, "changed")
     Backing.objects.filter(issue=issue, user=user).delete()
 
 
-def issues_that_fit(meeting: Meeting, protocol: Protocol) -> int:
-    """How many issues the issues-session time holds at the protocol's length."""
-    session = sum(item.minutes for item in meeting.agenda_items.all() if item.kind == "issues")
-    per_issue = protocol.total_minutes
-    return session // per_issue if per_issue else 0
-
-
-def _next_meeting(meeting: Meeting) -> Meeting | None:
-    return (
-        Meeting.objects.filter(
-            group_id=meeting.group_id,
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gt=meeting.starts_at,
+def _carry(issues: Iterable[Issue], origin: Meeting, later: Meeting, now: datetime) -> None:
+    """Move open issues on to `later` (in a transaction the caller holds) and tell each
+    presenter, on commit, where their issue went."""
+    for issue in issues:
+        issue.meeting, issue.carried_from = later, origin
+        issue.status, issue.position, issue.updated_at = Issue.Status.PARKED, None, now
+        transaction.on_commit(
+            partial(tasks.send_carried_over, issue_id=issue.pk, from_meeting_id=origin.pk)
         )
-        .order_by("starts_at")
-        .first()
-    )
+
+
+def _carriable(meeting: Meeting) -> QuerySet[Issue]:
+    """Open issues of the meeting that may move to another: never one the room took up or
+    that has notes, since a later meeting's members may include people who were not there."""
+    return Issue.objects.filter(
+        meeting=meeting, status__in=Issue.OPEN_STATUSES, started_at=None
+    ).exclude(Exists(Note.objects.filter(issue=OuterRef("pk"))))
 
 
 def queue_fix(*, meeting: Meeting, order: Sequence[int], by: User) -> list[Issue]:
-    """The chair fixes the session's order. Issues left out are parked and carried over to
-    the group's next meeting, where they are offered again.
-
-    Only before the meeting starts: nothing worked in a room (notes, discussion) may move to a
-    later meeting, whose members may include people who were not there.
-    """
-    if not _is_chair(by, meeting):
-        raise ValidationError("Only the chair can fix the order.")
+    """The chair fixes the session's order before the meeting starts. Issues left out are
+    carried over to the group's next scheduled meeting (if there is one), where they are offered
+    again, and their presenters are told. Takes a row lock on the meeting's open issues."""
+    require(by, "issues.order", meeting)
     _require_before_start(meeting, "reordered; add any new issue from the room")
-    open_statuses = (Issue.Status.PROPOSED, Issue.Status.PARKED, Issue.Status.QUEUED)
     with transaction.atomic():
         issues = {
             i.pk: i
             for i in Issue.objects.select_for_update().filter(
-                meeting=meeting, status__in=open_statuses
+                meeting=meeting, status__in=Issue.OPEN_STATUSES
             )
         }
         unknown = [pk for pk in order if pk not in issues]
         if unknown or len(set(order)) != len(order):
             raise ValidationError("The order names issues that are not open in this meeting.")
-        later = _next_meeting(meeting)
+        now = timezone.now()  # bulk_update does not apply auto_now
         queued = []
         for position, pk in enumerate(order):
             issue = issues.pop(pk)
-            issue.status, issue.position = Issue.Status.QUEUED, position
+            issue.status, issue.position, issue.updated_at = Issue.Status.QUEUED, position, now
             queued.append(issue)
-        for issue in issues.values():
-            issue.status, issue.position = Issue.Status.PARKED, None
-            if later is not None:
-                issue.meeting = later
-        now = timezone.now()  # bulk_update does not apply auto_now
-        for issue in [*queued, *issues.values()]:
-            issue.updated_at = now
+        left_out = list(issues.values())
+        later = next_scheduled_after(meeting)
+        if later is not None:
+            _carry(left_out, meeting, later, now)
+        else:  # nowhere to go: they wait here, out of the order
+            for issue in left_out:
+                issue.status, issue.position, issue.updated_at = Issue.Status.PARKED, None, now
         Issue.objects.bulk_update(
-            [*queued, *issues.values()], ["status", "position", "meeting", "updated_at"]
+            [*queued, *left_out], ["status", "position", "meeting", "carried_from", "updated_at"]
         )
     return queued
 
 
-# --- the live room -------------------------------------------------------------------------
-
-ROOM_ACTIONS = (
-    "next_segment",
-    "previous_segment",
-    "start_issue",
-    "next_step",
-    "previous_step",
-    "finish_issue",
-    "set_scribe",
-)
-
-
-def room_for(meeting: Meeting) -> RoomState:
-    room, _ = RoomState.objects.get_or_create(meeting=meeting)
-    return room
-
-
-def room_act(
-    *,
-    meeting: Meeting,
-    by: User,
-    action: str,
-    expected_version: int,
-    issue_id: int | None = None,
-    scribe_id: int | None = None,
-    now: datetime | None = None,
-) -> RoomState:
-    """Move the room on. Takes a row lock on the room; an action based on an older version than
-    the room's is refused, so when two people drive at once the first wins and the second sees
-    the room as it now is."""
-    if not _is_chair(by, meeting):
-        raise ValidationError("Only the chair drives the room.")
-    if action not in ROOM_ACTIONS:
-        raise ValidationError("Unknown room action.")
-    now = now or timezone.now()
-    room_for(meeting)
+def issues_carry_over(*, meeting: Meeting) -> list[Issue]:
+    """A cancelled meeting's open issues go to the group's next scheduled meeting, and their
+    presenters are told. An issue the room took up, or that has notes, stays where it is. Call
+    inside the cancelling transaction; takes a row lock on the issues it moves."""
+    later = next_scheduled_after(meeting)
+    if later is None:
+        return []
     with transaction.atomic():
-        room = RoomState.objects.select_for_update().get(meeting=meeting)
-        if room.version != expected_version:
-            raise ValidationError(
-                "Someone else moved the room on first; here is where it is now.", code="conflict"
-            )
-        segments = list(meeting.agenda_items.all())
-        protocol_steps = list(protocol_for(meeting).steps.all())
-        if action == "next_segment":
-            room.segment = (
-                min(room.segment + 1, max(len(segments) - 1, 0)) if room.segment_started_at else 0
-            )
-            room.segment_started_at = now
-        elif action == "previous_segment":
-            room.segment = max(room.segment - 1, 0)
-            room.segment_started_at = now
-        elif action == "start_issue":
-            queued = Issue.objects.filter(meeting=meeting, status=Issue.Status.QUEUED)
-            issue = queued.filter(pk=issue_id).first() if issue_id is not None else None
-            if issue is None:
-                raise ValidationError("Choose an issue from the queue.")
-            room.issue, room.step, room.step_started_at = issue, 0, now
-        elif action in ("next_step", "previous_step"):
-            if room.issue is None:
-                raise ValidationError("Start an issue first.")
-            delta = 1 if action == "next_step" else -1
-            room.step = max(min(room.step + delta, len(protocol_steps) - 1), 0)
-            room.step_started_at = now
-        elif action == "finish_issue":
-            if room.issue is None:
-                raise ValidationError("No issue is being worked.")
-            Issue.objects.filter(pk=room.issue.pk).update(
-                status=Issue.Status.WORKED, updated_at=now
-            )
-            room.issue, room.step, room.step_started_at = None, 0, None
-        elif action == "set_scribe":
-            scribe = User.objects.filter(pk=scribe_id).first() if scribe_id is not None else None
-            if scribe_id is not None and (
-                scribe is None
-                or not can_enter_room(scribe, meeting)
-                or not Membership.objects.filter(
-                    group_id=meeting.group_id, user_id=scribe_id, status=Membership.Status.ACTIVE
-                ).exists()
-            ):
-                raise ValidationError("The scribe must be one of the group's members.")
-            room.scribe_id = scribe_id
-        room.version += 1
-        room.save()
-    return room
-
-
-def protocol_for(meeting: Meeting) -> Protocol:
-    """The group's chosen protocol, or the standard one."""
-    group = meeting.group
-    if group.protocol_id is not None:
-        return Protocol.objects.prefetch_related("steps").get(pk=group.protocol_id)
-    return default_protocol()
-
-
-def default_protocol() -> Protocol:
-    protocol = (
-        Protocol.objects.prefetch_related("steps").filter(network=None).order_by("pk").first()
-    )
-    if protocol is None:
-        raise ValidationError("No issue protocol is set up; run the migrations.")
-    return protocol
+        moving = list(_carriable(meeting).select_for_update())
+        _carry(moving, meeting, later, timezone.now())
+        Issue.objects.bulk_update(
+            moving, ["status", "position", "meeting", "carried_from", "updated_at"]
+        )
+    return moving
 
 
 @sensitive_variables("text")
 def note_add(*, issue: Issue, by: User, text: str) -> Note:
-    """The scribe (or the chair) captures a point for the presenter."""
-    room = RoomState.objects.filter(meeting_id=issue.meeting_id).first()
-    if not (room and room.scribe_id == by.pk) and not _is_chair(by, issue.meeting):
-        raise ValidationError("Only the scribe or the chair can take notes.")
+    """The scribe (or the chair) captures a point for the presenter, while the room is under
+    way, on an issue the session works. No lock: a new row only."""
+    require(by, "issues.take_notes", issue)
     status = Issue.objects.filter(pk=issue.pk).values_list("status", flat=True).first()
     if status not in (Issue.Status.QUEUED, Issue.Status.WORKED):
         raise ValidationError("Notes are taken for issues the session works on.")
-    if issue.meeting.starts_at > timezone.now():
+    phase = phase_of(issue.meeting)
+    if phase == Phase.WAITING:
         raise ValidationError("Notes are taken once the meeting has started.")
+    if phase != Phase.RUNNING:
+        raise ValidationError(f"This meeting is {phase.label}; notes can no longer be taken.")
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write the point first."})
@@ -369,8 +290,11 @@ def note_add(*, issue: Issue, by: User, text: str) -> Note:
 
 
 def notes_share(*, issue: Issue, by: User, shared: bool) -> Issue:
-    if issue.presenter_id != by.pk:
-        raise ValidationError("The notes belong to the presenter; only they can share them.")
+    """The presenter shares the scribe's notes with the group, or stops sharing them."""
+    require(by, "issues.share_notes", issue)
+    status = Issue.objects.filter(pk=issue.pk).values_list("status", flat=True).first()
+    if status not in (Issue.Status.QUEUED, Issue.Status.WORKED):
+        raise ValidationError("Notes are shared once the room has worked on the issue.")
     issue.notes_shared = shared
     issue.save(update_fields=["notes_shared", "updated_at"])
     return issue
@@ -378,13 +302,16 @@ def notes_share(*, issue: Issue, by: User, shared: bool) -> Issue:
 
 @sensitive_variables("text")
 def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Commitment:
-    if issue.presenter_id != by.pk:
-        raise ValidationError("Only the presenter records their commitment.")
+    """The presenter records (or changes) what they will do, by when. A report already given
+    is kept; a new date earns a new reminder. One per issue (a unique row)."""
+    require(by, "issues.record_commitment", issue)
+    if issue.status == Issue.Status.WITHDRAWN:
+        raise ValidationError("This issue is withdrawn, so it takes no commitment.")
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Say what you will do."})
-    if len(text) > 300:
-        raise ValidationError({"text": "Keep it to 300 characters."})
+    if len(text) > COMMITMENT_MAX:
+        raise ValidationError({"text": f"Keep it to {COMMITMENT_MAX} characters."})
     if due_on <= timezone.localdate():
         raise ValidationError({"due_on": "Choose a date after today."})
     if due_on > timezone.localdate() + relativedelta(years=1):
@@ -400,20 +327,18 @@ def commitment_record(*, issue: Issue, by: User, text: str, due_on: date) -> Com
 
 
 @sensitive_variables("report")
-def commitment_report(*, commitment: Commitment, by: User, status: str, report: str) -> Commitment:
-    if commitment.member_id != by.pk:
-        raise ValidationError("Only the member who made a commitment reports on it.")
-    if status not in (
-        Commitment.Status.DONE,
-        Commitment.Status.IN_PROGRESS,
-        Commitment.Status.DROPPED,
-    ):
+def commitment_report(
+    *, commitment: Commitment, by: User, status: CommitmentStatus, report: str
+) -> Commitment:
+    """The member says where their commitment stands and what happened."""
+    require(by, "issues.report_commitment", commitment)
+    if status not in Commitment.REPORTED_STATUSES:
         raise ValidationError({"status": "Choose done, in progress or dropped."})
     report = report.strip()
     if not report:
         raise ValidationError({"report": "Add a line on what happened."})
-    if len(report) > 300:
-        raise ValidationError({"report": "Keep it to 300 characters."})
+    if len(report) > COMMITMENT_MAX:
+        raise ValidationError({"report": f"Keep it to {COMMITMENT_MAX} characters."})
     commitment.status, commitment.report, commitment.reported_at = status, report, timezone.now()
     commitment.save(update_fields=["status", "report", "reported_at"])
     return commitment
@@ -423,7 +348,9 @@ def commitment_report(*, commitment: Commitment, by: User, status: str, report: 
 def update_submit(
     *, meeting: Meeting, user: User, work: int, personal: int, comment: str = ""
 ) -> MonthlyUpdate:
-    _require_seat(user, meeting)
+    """The member's check-in for this meeting: one per person (a unique row), open from two
+    weeks before the meeting to two weeks after. A second one changes only what differs."""
+    require(user, "issues.check_in", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled.")
     now = timezone.now()
@@ -434,21 +361,32 @@ def update_submit(
         if not isinstance(value, int) or not 1 <= value <= 10:
             errors[name] = "Choose a number from 1 to 10."
     comment = (comment or "").strip()
-    if len(comment) > 200:
-        errors["comment"] = "Keep it to one line (200 characters)."
+    if len(comment) > CHECK_IN_COMMENT_MAX:
+        errors["comment"] = f"Keep it to one line ({CHECK_IN_COMMENT_MAX} characters)."
     if errors:
         raise ValidationError(errors)
-    update, _ = MonthlyUpdate.objects.update_or_create(
-        meeting=meeting,
-        user=user,
-        defaults={"work": work, "personal": personal, "comment": comment},
-    )
+    wanted = {"work": work, "personal": personal, "comment": comment}
+    with transaction.atomic():
+        update, created = MonthlyUpdate.objects.select_for_update().get_or_create(
+            meeting=meeting, user=user, defaults=wanted
+        )
+        changed = [name for name, value in wanted.items() if getattr(update, name) != value]
+        if not created and changed:
+            for name in changed:
+                setattr(update, name, wanted[name])
+            update.save(update_fields=changed)
     return update
 
 
 def issue_views_record(*, issues: Sequence[Issue], user: User) -> None:
-    """Log that a page showed these issues to the person (the queue, the room)."""
-    IssueView.objects.bulk_create(IssueView(issue=issue, user=user) for issue in issues)
+    """Log that the person read these issues (their page, or the room showing the one in hand):
+    once per person per issue per day, by the unique row; a second read that day adds nothing."""
+    for issue in issues:
+        require(user, "issues.read", issue)
+    today = timezone.localdate()
+    IssueView.objects.bulk_create(
+        (IssueView(issue=issue, user=user, day=today) for issue in issues), ignore_conflicts=True
+    )
 
 
 def issues_erase_expired(*, now: datetime | None = None) -> int:
@@ -469,10 +407,11 @@ def issues_erase_expired(*, now: datetime | None = None) -> int:
 
 
 def commitments_remind_due(*, today: date | None = None) -> int:
-    """Queue a reminder for each open commitment due in the next two days (once each)."""
+    """Queue a reminder for each unfinished commitment due in the next two days, once each:
+    `reminded_at` is set under `select_for_update` before anything is queued."""
     today = today or timezone.localdate()
     due = Commitment.objects.filter(
-        status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS],
+        status__in=Commitment.UNFINISHED_STATUSES,
         due_on__gte=today,
         due_on__lte=today + timedelta(days=2),
         reminded_at__isnull=True,
@@ -492,5 +431,6 @@ def commitments_remind_due(*, today: date | None = None) -> int:
 
 
 def next_position(meeting: Meeting) -> int:
+    """The position after the last in the meeting's order."""
     top = Issue.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1

@@ -1,9 +1,22 @@
+"""Forms of the issues session: every POST comes in through one of these. They check the shape
+of the input; the rules and the meeting's state are the actions' to check."""
+
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 
 from peerpower.accounts.models import User
-from peerpower.issues.models import NOTE_MAX, QUESTION_MAX, TEXT_MAX, Commitment, Issue
+from peerpower.issues.models import (
+    CHECK_IN_COMMENT_MAX,
+    COMMITMENT_MAX,
+    NOTE_MAX,
+    QUESTION_MAX,
+    TEXT_MAX,
+    Commitment,
+    Issue,
+)
+from peerpower.issues.room import RoomAction
 
 
 class IssueForm(forms.Form):
@@ -51,14 +64,77 @@ class ChairIssueForm(IssueForm):
         self.order_fields(["presenter"])
 
 
+def _yes_no(yes: str, no: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[("1", yes), ("0", no)],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+
+
+class SupportForm(forms.Form):
+    """Support an issue (back=1, the default) or take the support back (back=0)."""
+
+    back = forms.ChoiceField(
+        choices=[("1", "Support this issue"), ("0", "Stop supporting")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def supports(self) -> bool:
+        return bool(self.cleaned_data["back"] != "0")
+
+
+class NotesShareForm(forms.Form):
+    shared = _yes_no("Share my notes with the group", "Stop sharing my notes with the group")
+
+
+class QueueOrderForm(forms.Form):
+    """The chair's numbers beside the open issues: the ones numbered are taken in that order."""
+
+    MESSAGE = "Give each issue you want to take a whole number; leave the rest empty."
+
+    def __init__(self, *args: Any, issue_ids: Iterable[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for pk in issue_ids:
+            self.fields[f"order_{pk}"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                error_messages={"invalid": self.MESSAGE, "min_value": self.MESSAGE},
+            )
+
+    def order(self) -> list[int]:
+        """The issue ids in the chosen order (ties by id)."""
+        chosen = [
+            (value, int(name.removeprefix("order_")))
+            for name, value in self.cleaned_data.items()
+            if value is not None
+        ]
+        return [pk for _, pk in sorted(chosen)]
+
+
+class RoomActForm(forms.Form):
+    """One press of a chair's control in the room, with the room's version it was shown."""
+
+    action = forms.TypedChoiceField(choices=RoomAction.choices, coerce=RoomAction)
+    version = forms.IntegerField(min_value=0)
+    issue = forms.IntegerField(required=False, min_value=1)
+    scribe = forms.IntegerField(required=False, min_value=1)
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label="Point offered", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The issue the scribe began the note for (room.js keeps it while they type), so a note
+    # finished after the chair moved on still reaches the right presenter.
+    issue = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput(attrs={"id": "note-issue"})
+    )
 
 
 class CommitmentForm(forms.Form):
-    text = forms.CharField(label="What I will do", max_length=300)
+    text = forms.CharField(label="What I will do", max_length=COMMITMENT_MAX)
     due_on = forms.DateField(
         label="By when", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -67,13 +143,15 @@ class CommitmentForm(forms.Form):
 class ReportForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
-            (v, label.capitalize())
-            for v, label in Commitment.Status.choices
-            if v != Commitment.Status.OPEN
+            (value, label.capitalize())
+            for value, label in Commitment.Status.choices
+            if value in Commitment.REPORTED_STATUSES
         ],
         label="Where it stands",
     )
-    report = forms.CharField(label="What happened", max_length=300)
+    report = forms.CharField(label="What happened", max_length=COMMITMENT_MAX)
+    # Reported from a meeting's issues page: go back there.
+    meeting = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class UpdateForm(forms.Form):
@@ -82,4 +160,6 @@ class UpdateForm(forms.Form):
     personal = forms.TypedChoiceField(
         choices=RATING, coerce=int, label="Your month personally (1–10)"
     )
-    comment = forms.CharField(label="One line on your month", max_length=200, required=False)
+    comment = forms.CharField(
+        label="One line on your month", max_length=CHECK_IN_COMMENT_MAX, required=False
+    )

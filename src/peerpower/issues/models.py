@@ -5,14 +5,20 @@ Everything a member writes here is confidential to the group. Rows are only ever
 `peerpower.issues.queries`, which decides who may see them.
 """
 
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 QUESTION_MAX = 300
 TEXT_MAX = 2000
 NOTE_MAX = 1000
+COMMITMENT_MAX = 300
+CHECK_IN_COMMENT_MAX = 200
+# The version of a room nobody has moved yet (its RoomState is not saved until then).
+ROOM_FIRST_VERSION = 1
 
 
 class Protocol(models.Model):
@@ -65,18 +71,27 @@ class ProtocolStep(models.Model):
         return f"{self.name} ({self.minutes} min)"
 
 
+class IssueStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposed"
+    QUEUED = "queued", "in the queue"
+    # One word for it everywhere: the issue waits for the group's next meeting.
+    PARKED = "parked", "carried over"
+    WORKED = "worked", "worked"
+    WITHDRAWN = "withdrawn", "withdrawn"
+
+
+# Still to be taken: backed, ordered, carried over.
+OPEN_ISSUE_STATUSES = (IssueStatus.PROPOSED, IssueStatus.PARKED, IssueStatus.QUEUED)
+
+
 class Issue(models.Model):
     class Urgency(models.IntegerChoices):
         CAN_WAIT = 1, "Can wait"
         SOON = 2, "Soon"
         URGENT = 3, "Urgent"
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposed"
-        QUEUED = "queued", "in the queue"
-        PARKED = "parked", "parked for next time"
-        WORKED = "worked", "worked"
-        WITHDRAWN = "withdrawn", "withdrawn"
+    Status = IssueStatus
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = OPEN_ISSUE_STATUSES
 
     group = models.ForeignKey("groups.PeerGroup", on_delete=models.CASCADE, related_name="issues")
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="issues")
@@ -96,6 +111,13 @@ class Issue(models.Model):
     notes_shared = models.BooleanField(
         default=False, help_text="The presenter chose to share the scribe's notes with the group."
     )
+    # When the room first took it up. From then on it belongs to this meeting: it is never
+    # withdrawn, edited or carried to another meeting, and its commitment reaches report-back.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The meeting it was carried over from, so its presenter can be told where it went.
+    carried_from = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,6 +129,16 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(question=""), name="issue_question_not_empty"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=IssueStatus.values),
+                name="issue_status_valid",
+            ),
+            # A worked issue stays worked: never withdrawn, never carried over.
+            models.CheckConstraint(
+                condition=models.Q(started_at__isnull=True)
+                | models.Q(status__in=[IssueStatus.QUEUED, IssueStatus.WORKED]),
+                name="issue_started_stays_in_its_meeting",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["meeting", "status"], name="issue_meeting_status_idx")
@@ -115,6 +147,15 @@ class Issue(models.Model):
     def __str__(self) -> str:
         # Deliberately not the question: __str__ ends up in logs, admin and error reports.
         return f"Issue {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_worked(self) -> bool:
+        """The room has taken it up (or finished it)."""
+        return self.started_at is not None or self.status == self.Status.WORKED
 
 
 class Backing(models.Model):
@@ -150,27 +191,52 @@ class Note(models.Model):
         return f"Note {self.pk}"
 
 
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "open"
+    IN_PROGRESS = "in_progress", "in progress"
+    DONE = "done", "done"
+    DROPPED = "dropped", "dropped"
+
+
+# What a member may report; and what comes up again at every meeting until it is finished.
+REPORTED_COMMITMENT_STATUSES = (
+    CommitmentStatus.DONE,
+    CommitmentStatus.IN_PROGRESS,
+    CommitmentStatus.DROPPED,
+)
+UNFINISHED_COMMITMENT_STATUSES = (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS)
+
+
 class Commitment(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "open"
-        IN_PROGRESS = "in_progress", "in progress"
-        DONE = "done", "done"
-        DROPPED = "dropped", "dropped"
+    Status = CommitmentStatus
+    REPORTED_STATUSES: ClassVar[tuple[str, ...]] = REPORTED_COMMITMENT_STATUSES
+    UNFINISHED_STATUSES: ClassVar[tuple[str, ...]] = UNFINISHED_COMMITMENT_STATUSES
 
     issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="commitment")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitments"
     )
-    text = models.CharField("What I will do", max_length=300)
+    text = models.CharField("What I will do", max_length=COMMITMENT_MAX)
     due_on = models.DateField("By when")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    report = models.CharField("What happened", max_length=300, blank=True)
+    report = models.CharField("What happened", max_length=COMMITMENT_MAX, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar = ["due_on", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CommitmentStatus.values),
+                name="commitment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reported_at__isnull=True)
+                | models.Q(status__in=REPORTED_COMMITMENT_STATUSES),
+                name="commitment_report_has_a_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Commitment {self.pk}"
@@ -185,7 +251,9 @@ class MonthlyUpdate(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     work = models.PositiveSmallIntegerField("Work, 1–10")
     personal = models.PositiveSmallIntegerField("Personal, 1–10")
-    comment = models.CharField("One line on your month", max_length=200, blank=True)
+    comment = models.CharField(
+        "One line on your month", max_length=CHECK_IN_COMMENT_MAX, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -201,15 +269,24 @@ class MonthlyUpdate(models.Model):
         return f"Update {self.pk}"
 
 
+def _today() -> date:
+    return timezone.localdate()
+
+
 class IssueView(models.Model):
-    """The access log: who opened which issue, when. The group can read it."""
+    """The access log: who read which issue, once per person per issue per day. The group can
+    read it."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="views")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True)
+    day = models.DateField(default=_today)
 
     class Meta:
         ordering: ClassVar = ["-viewed_at", "-pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["issue", "user", "day"], name="issue_view_once_a_day")
+        ]
 
     def __str__(self) -> str:
         return f"View {self.pk}"
@@ -235,7 +312,7 @@ class RoomState(models.Model):
     scribe = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=ROOM_FIRST_VERSION)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

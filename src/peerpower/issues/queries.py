@@ -7,14 +7,26 @@ coaches, speakers, guests, other groups and former members see nothing, whatever
 may do. Scribe's notes are narrower still: the presenter's own, unless the presenter shared them.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate, Note
+from peerpower.issues.models import (
+    ROOM_FIRST_VERSION,
+    Backing,
+    Commitment,
+    Issue,
+    IssueView,
+    MonthlyUpdate,
+    Note,
+    Protocol,
+)
 from peerpower.meetings.models import Meeting
+from peerpower.networks.models import AgendaSegmentKind
 
 CURRENT = Membership.CURRENT
 
@@ -66,27 +78,21 @@ def access_log_visible_to(user: User | AnonymousUser) -> QuerySet[IssueView]:
     return IssueView.objects.filter(issue__in=issues_visible_to(user))
 
 
-def can_enter_room(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    """May see the live room of this meeting (and so the issues in it)."""
-    return access_for(user).holds_pledged_seat(meeting.group_id, meeting.day)
-
-
 def room_version_for(user: User | AnonymousUser, meeting_id: int) -> int | None:
     """The room's version if the person may enter it, else None: the poll's whole question in
-    one query (the same rule as `can_enter_room`)."""
+    one indexed query (the seat rule of `issues.rules`, in SQL). A room nobody has moved yet has no
+    row, and the version an unsaved `RoomState` starts with."""
     if not user.is_authenticated:
         return None
-    return (
-        Meeting.objects.filter(pk=meeting_id, room__isnull=False)
+    row = (
+        Meeting.objects.filter(pk=meeting_id)
         .filter(_seat(user, "group_id", "day"))
-        .values_list("room__version", flat=True)
+        .values_list("pk", "room__version")
         .first()
     )
-
-
-def holds_pledged_seat(user: User | AnonymousUser, group: PeerGroup) -> bool:
-    """A current member of the group (or its chair) who has accepted the pledge."""
-    return access_for(user).holds_pledged_seat(group.pk)
+    if row is None:
+        return None
+    return row[1] if row[1] is not None else ROOM_FIRST_VERSION
 
 
 def pledged_active_members(group_id: int) -> QuerySet[Membership]:
@@ -117,6 +123,82 @@ def queue_for(user: User, meeting: Meeting) -> QuerySet[Issue]:
         .annotate(
             backing_count=Count("backings", distinct=True),
             backed_by_me=Exists(Backing.objects.filter(issue=OuterRef("pk"), user=user)),
+            # For the presenter, at a glance: how many others have read it.
+            reader_count=Count("views__user", filter=~Q(views__user=F("presenter")), distinct=True),
         )
         .order_by(F("position").asc(nulls_last=True), "-urgency", "-backing_count", "created_at")
     )
+
+
+def report_back_for(user: User, meeting: Meeting) -> QuerySet[Commitment]:
+    """Commitments that come up at this meeting's report-back, in one query: all of the last
+    meeting's, every one still unfinished from before, and older ones reported since the last
+    meeting, however long before it the member reported. A commitment on a worked issue always
+    reaches it, since a worked issue can no longer be withdrawn."""
+    previous_start = Subquery(
+        Meeting.objects.filter(group_id=meeting.group_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    return (
+        commitments_visible_to(user)
+        .filter(issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at)
+        .filter(
+            Q(status__in=Commitment.UNFINISHED_STATUSES)
+            | Q(issue__meeting__starts_at__gte=previous_start)
+            | Q(reported_at__gte=previous_start)
+        )
+        .select_related("member")
+        .order_by("member__name", "due_on")
+    )
+
+
+def access_log_summary(user: User, group: PeerGroup) -> QuerySet[IssueView, dict[str, Any]]:
+    """Who read which of the group's issues, on how many days and when last. The issues are
+    named by presenter and meeting, not by their words, so the log is not one more place that
+    shows them."""
+    return (
+        access_log_visible_to(user)
+        .filter(issue__group=group)
+        .values(
+            "user__name",
+            "user__email",
+            "issue_id",
+            "issue__presenter__name",
+            "issue__presenter__email",
+            "issue__meeting__starts_at",
+        )
+        .annotate(days=Count("id"), last=Max("viewed_at"))
+        .order_by("-last")
+    )
+
+
+def readers_of(user: User, issue: Issue) -> QuerySet[IssueView, dict[str, Any]]:
+    """Who has read the issue (other than its presenter), with the last day each did."""
+    return (
+        access_log_visible_to(user)
+        .filter(issue=issue)
+        .exclude(user_id=issue.presenter_id)
+        .values("user_id", "user__name", "user__email")
+        .annotate(days=Count("id"), last=Max("viewed_at"))
+        .order_by("-last")
+    )
+
+
+def carried_from(user: User, meeting: Meeting) -> QuerySet[Issue]:
+    """The person's own issues that were carried over from this meeting to a later one."""
+    return (
+        issues_visible_to(user)
+        .filter(carried_from=meeting, presenter=user)
+        .select_related("meeting")
+    )
+
+
+def issues_that_fit(meeting: Meeting, protocol: Protocol) -> int:
+    """How many issues the issues-session time holds at the protocol's length."""
+    session = sum(
+        item.minutes for item in meeting.agenda_items.all() if item.kind == AgendaSegmentKind.ISSUES
+    )
+    per_issue = protocol.total_minutes
+    return session // per_issue if per_issue else 0

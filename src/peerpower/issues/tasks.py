@@ -7,8 +7,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from peerpower.issues.models import Commitment
+from peerpower.issues.models import Commitment, Issue
 from peerpower.lib.email import send_templated_email
+from peerpower.meetings.models import Meeting
 
 
 @db_task()
@@ -26,6 +27,28 @@ def send_commitment_reminder(*, commitment_id: int) -> None:
                 "user": commitment.member,
                 "due_on": commitment.due_on,
                 "group": commitment.issue.group,
+            },
+        )
+
+
+@db_task()
+def send_carried_over(*, issue_id: int, from_meeting_id: int) -> None:
+    """Tell the presenter their issue moved, and to which meeting; never what it says."""
+    issue = (
+        Issue.objects.select_related("presenter", "group", "meeting").filter(pk=issue_id).first()
+    )
+    from_meeting = Meeting.objects.filter(pk=from_meeting_id).first()
+    if issue is None or from_meeting is None:
+        return  # erased meanwhile
+    with timezone.override(issue.presenter.time_zone):
+        send_templated_email(
+            to=issue.presenter.email,
+            template_prefix="issues/email/carried_over",
+            context={
+                "user": issue.presenter,
+                "group": issue.group,
+                "from_meeting": from_meeting,
+                "to_meeting": issue.meeting,
             },
         )
 

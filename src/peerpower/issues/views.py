@@ -5,49 +5,63 @@ Every page reads through `peerpower.issues.queries`; none filters confidential r
 Forms that carry what members write are marked sensitive, so error reports never include it.
 """
 
-from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE
-from peerpower.groups.queries import groups_visible_to, is_active_chair
+from peerpower.groups.queries import groups_visible_to
 from peerpower.issues import actions
+from peerpower.issues import room as live
 from peerpower.issues.forms import (
     ChairIssueForm,
     CommitmentForm,
     IssueForm,
     NoteForm,
+    NotesShareForm,
+    QueueOrderForm,
     ReportForm,
+    RoomActForm,
+    SupportForm,
     UpdateForm,
 )
-from peerpower.issues.models import Commitment, Issue, RoomState
+from peerpower.issues.models import COMMITMENT_MAX, Commitment, Issue
 from peerpower.issues.queries import (
-    access_log_visible_to,
-    can_enter_room,
+    access_log_summary,
+    carried_from,
     commitments_visible_to,
-    holds_pledged_seat,
+    issues_that_fit,
     issues_visible_to,
     needs_pledge,
     notes_visible_to,
     pledged_active_members,
     queue_for,
+    readers_of,
+    report_back_for,
     room_version_for,
     updates_visible_to,
 )
 from peerpower.lib.http import add_action_errors
-from peerpower.meetings.models import AgendaItem, Meeting, timed_agenda
-from peerpower.meetings.queries import meetings_visible_to
+from peerpower.lib.rules import can
+from peerpower.meetings.models import AgendaItem, Meeting
+from peerpower.meetings.queries import meetings_visible_to, next_scheduled_after
 
 # Confidential pages must not be kept by the browser (back button, disk cache on a shared PC).
 PRIVATE = cache_control(private=True, no_store=True)
@@ -64,7 +78,7 @@ def _meeting_for_room(request: AuthenticatedRequest, pk: int) -> Meeting:
         ),
         pk=pk,
     )
-    if not can_enter_room(request.user, meeting):
+    if not can(request.user, "issues.see", meeting):
         raise Http404
     return meeting
 
@@ -75,8 +89,8 @@ def _issue_for_user(request: AuthenticatedRequest, pk: int) -> Issue:
     )
 
 
-def _is_chair(request: AuthenticatedRequest, meeting: Meeting) -> bool:
-    return is_active_chair(request.user, meeting.group_id)
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
 @PRIVATE
@@ -91,54 +105,60 @@ def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "issues/pledge_first.html",
             {"meeting": meeting, "pledge": CONFIDENTIALITY_PLEDGE},
         )
-    if not can_enter_room(request.user, meeting):
+    if not can(request.user, "issues.see", meeting):
         return render(request, "issues/members_only.html", {"meeting": meeting}, status=403)
-    context = _issues_context(request, meeting)
-    actions.issue_views_record(issues=context["queue"], user=request.user)
-    return render(request, "issues/meeting_issues.html", context)
+    # The list shows only questions: reading an issue is opening it (or the room showing it),
+    # so this page writes nothing to the access log.
+    return render(request, "issues/meeting_issues.html", _issues_context(request, meeting))
 
 
 def _issues_context(
     request: AuthenticatedRequest, meeting: Meeting, **forms: Any
 ) -> dict[str, Any]:
-    protocol = actions.protocol_for(meeting)
-    is_chair = _is_chair(request, meeting)
-    queue = list(queue_for(request.user, meeting))
-    # Last meeting's commitments all come up again, and older ones reported since, however
-    # long before this meeting the member reported.
-    previous_start = Subquery(
-        Meeting.objects.filter(group_id=meeting.group_id, starts_at__lt=meeting.starts_at)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
-    report_back = (
-        commitments_visible_to(request.user)
-        .filter(issue__group_id=meeting.group_id, issue__meeting__starts_at__lt=meeting.starts_at)
-        .filter(
-            Q(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
-            | Q(issue__meeting__starts_at__gte=previous_start)
-            | Q(reported_at__gte=previous_start)
-        )
-        .select_related("member")
-        .order_by("member__name", "due_on")
+    user = request.user
+    protocol = live.protocol_for(meeting)
+    phase = live.phase_of(meeting)
+    is_chair = can(user, "issues.order", meeting)
+    before_start = phase == live.Phase.WAITING and not meeting.has_started()
+    updates = list(updates_visible_to(user).filter(meeting=meeting).select_related("user"))
+    mine = next((u for u in updates if u.user_id == user.pk), None)
+    now = timezone.now()
+    check_in_open = (
+        not meeting.is_cancelled
+        and meeting.starts_at - actions.CHECK_IN_OPENS
+        <= now
+        <= meeting.ends_at + actions.CHECK_IN_OPENS
     )
     return {
         "meeting": meeting,
+        "phase": phase,
         "protocol": protocol,
-        "fits": actions.issues_that_fit(meeting, protocol),
-        "queue": queue,
+        "fits": issues_that_fit(meeting, protocol),
+        "queue": list(queue_for(user, meeting)),
         "is_chair": is_chair,
-        "open_for_issues": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
+        "open_for_issues": before_start,
+        "can_bring": before_start and can(user, "issues.bring", meeting),
+        "can_order": before_start and is_chair,
+        "chair_adds": is_chair and phase in (live.Phase.WAITING, live.Phase.RUNNING),
+        "room_open": phase in (live.Phase.WAITING, live.Phase.RUNNING),
+        "paused": not can(user, "issues.bring", meeting),
+        "next_meeting": next_scheduled_after(meeting) if meeting.is_cancelled else None,
+        "carried": list(carried_from(user, meeting)),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "chair_form": forms.get("chair_form")
         or (ChairIssueForm(members=_member_users(meeting)) if is_chair else None),
-        "update_form": forms.get("update_form") or UpdateForm(),
-        "updates": list(
-            updates_visible_to(request.user).filter(meeting=meeting).select_related("user")
+        "check_in_open": check_in_open,
+        "my_update": mine,
+        "update_form": forms.get("update_form")
+        or UpdateForm(
+            initial={"work": mine.work, "personal": mine.personal, "comment": mine.comment}
+            if mine
+            else None
         ),
-        "report_back": list(report_back),
+        "updates": updates,
+        "report_back": list(report_back_for(user, meeting)),
         "report_form": ReportForm(),
+        "commitment_max": COMMITMENT_MAX,
     }
 
 
@@ -182,13 +202,16 @@ def issue_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
+    form = SupportForm(request.POST)
     try:
-        if request.POST.get("back") == "0":
-            actions.issue_unback(issue=issue, user=request.user)
-        else:
+        if not form.is_valid():
+            raise ValidationError("That was not a valid choice.")
+        if form.supports():
             actions.issue_back(issue=issue, user=request.user)
+        else:
+            actions.issue_unback(issue=issue, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refusal(error))
     return redirect("issues:meeting", issue.meeting_id)
 
 
@@ -196,28 +219,27 @@ def issue_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
-    chosen = []
-    for key in request.POST:
-        value = request.POST.get(key, "")
-        if key.startswith("order_") and value.strip():
-            try:
-                chosen.append((int(value), int(key.removeprefix("order_"))))
-            except ValueError:
-                messages.error(
-                    request,
-                    "Give each issue you want to take a whole number; leave the rest empty.",
-                )
-                return redirect("issues:meeting", meeting.pk)
+    open_ids = issues_visible_to(request.user).filter(
+        meeting=meeting, status__in=Issue.OPEN_STATUSES
+    )
+    form = QueueOrderForm(request.POST, issue_ids=open_ids.values_list("pk", flat=True))
+    if not form.is_valid():
+        messages.error(request, QueueOrderForm.MESSAGE)
+        return redirect("issues:meeting", meeting.pk)
     try:
-        queued = actions.queue_fix(
-            meeting=meeting, order=[pk for _, pk in sorted(chosen)], by=request.user
-        )
+        queued = actions.queue_fix(meeting=meeting, order=form.order(), by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refusal(error))
     else:
+        count = len(queued)
         messages.success(
             request,
-            f"The order is fixed: {len(queued)} issue(s) queued; the rest are carried over.",
+            ngettext(
+                "The order is fixed: %(count)d issue queued; the rest are carried over.",
+                "The order is fixed: %(count)d issues queued; the rest are carried over.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("issues:meeting", meeting.pk)
 
@@ -233,17 +255,26 @@ def issue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _issue_page(
     request: AuthenticatedRequest, issue: Issue, commitment_form: CommitmentForm | None = None
 ) -> HttpResponse:
+    user = request.user
     commitment = Commitment.objects.filter(issue=issue).first()
+    is_presenter = can(user, "issues.edit", issue)
+    changeable = (
+        is_presenter
+        and issue.is_open
+        and not issue.is_worked
+        and not issue.meeting.is_cancelled
+        and not issue.meeting.has_started()
+    )
     return render(
         request,
         "issues/issue_detail.html",
         {
             "issue": issue,
-            "is_presenter": issue.presenter_id == request.user.pk,
-            "editable": issue.meeting.starts_at > timezone.now() and not issue.meeting.is_cancelled,
-            "notes": list(
-                notes_visible_to(request.user).filter(issue=issue).select_related("author")
-            ),
+            "is_presenter": is_presenter,
+            "editable": changeable,
+            # A commitment and the notes come out of the room working the issue.
+            "worked": issue.is_worked,
+            "notes": list(notes_visible_to(user).filter(issue=issue).select_related("author")),
             "note_count": issue.notes.count(),
             "commitment": commitment,
             "commitment_form": commitment_form
@@ -252,9 +283,7 @@ def _issue_page(
                 if commitment
                 else None
             ),
-            "views": list(
-                access_log_visible_to(request.user).filter(issue=issue).select_related("user")[:50]
-            ),
+            "readers": list(readers_of(user, issue)),
         },
         status=400 if commitment_form is not None else 200,
     )
@@ -265,7 +294,7 @@ def _issue_page(
 @require_http_methods(["GET", "POST"])
 def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
-    if issue.presenter_id != request.user.pk:
+    if not can(request.user, "issues.edit", issue):
         raise Http404
     initial = {
         f: getattr(issue, f) for f in ("question", "why_now", "tried", "help_wanted", "urgency")
@@ -289,7 +318,7 @@ def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         actions.issue_withdraw(issue=issue, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refusal(error))
         return redirect("issues:detail", issue.pk)
     messages.success(request, "Your issue is withdrawn.")
     return redirect("issues:meeting", issue.meeting_id)
@@ -299,7 +328,7 @@ def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
-    if issue.presenter_id != request.user.pk:
+    if not can(request.user, "issues.delete", issue):
         raise Http404
     if request.method == "POST":
         meeting_id = issue.meeting_id
@@ -310,39 +339,16 @@ def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @PRIVATE
-@SENSITIVE
-@require_POST
-def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The scribe's note goes to the issue it was begun for (see room.js), else the current one."""
-    meeting = _meeting_for_room(request, pk)
-    state = actions.room_for(meeting)
-    # The issue the scribe began the note for; the one being worked if the page did not say.
-    wanted = request.POST.get("issue", "")
-    issue_id = int(wanted) if wanted.isdecimal() else state.issue_id or 0
-    issue = issues_visible_to(request.user).filter(pk=issue_id, meeting=meeting).first()
-    form = NoteForm(request.POST)
-    if issue is None:
-        messages.error(request, "No issue is being worked, so there is nothing to note against.")
-    elif not form.is_valid():
-        messages.error(request, "Write the point first (up to 1,000 characters).")
-    else:
-        try:
-            actions.note_add(issue=issue, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Noted for the presenter.")
-    return redirect("issues:room", meeting.pk)
-
-
-@PRIVATE
 @require_POST
 def notes_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
+    form = NotesShareForm(request.POST)
     try:
-        actions.notes_share(issue=issue, by=request.user, shared=request.POST.get("shared") == "1")
+        if not form.is_valid():
+            raise ValidationError("That was not a valid choice.")
+        actions.notes_share(issue=issue, by=request.user, shared=form.cleaned_data["shared"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _refusal(error))
     return redirect("issues:detail", issue.pk)
 
 
@@ -370,21 +376,27 @@ def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(
-        commitments_visible_to(request.user).select_related("issue"), pk=pk
+        commitments_visible_to(request.user).select_related("issue__meeting"), pk=pk
     )
     form = ReportForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            actions.commitment_report(commitment=commitment, by=request.user, **form.cleaned_data)
+            actions.commitment_report(
+                commitment=commitment,
+                by=request.user,
+                status=Commitment.Status(data["status"]),
+                report=data["report"],
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, _refusal(error))
         else:
             messages.success(request, "Thank you for reporting back.")
     else:
         messages.error(request, "Choose where it stands and add a line on what happened.")
-    meeting_id = request.POST.get("meeting", "")
-    if request.POST.get("next") == "meeting" and meeting_id.isdecimal():
-        return redirect("issues:meeting", int(meeting_id))
+    back_to = form.cleaned_data.get("meeting") if hasattr(form, "cleaned_data") else None
+    if back_to:
+        return redirect("issues:meeting", back_to)
     return redirect("issues:commitments")
 
 
@@ -422,7 +434,7 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "issues/commitments.html",
-        {"commitments": commitments, "report_form": ReportForm()},
+        {"commitments": commitments, "report_form": ReportForm(), "commitment_max": COMMITMENT_MAX},
     )
 
 
@@ -430,142 +442,191 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(groups_visible_to(request.user), pk=pk)
-    if not holds_pledged_seat(request.user, group):
+    if not can(request.user, "issues.see_access_log", group):
         raise Http404
-    # Who opened what, how often and when last; the issues are named by presenter and meeting,
-    # not by their words, so the log itself is not one more place that shows them.
-    rows = (
-        access_log_visible_to(request.user)
-        .filter(issue__group=group)
-        .values(
-            "user__name",
-            "user__email",
-            "issue_id",
-            "issue__presenter__name",
-            "issue__presenter__email",
-            "issue__meeting__starts_at",
-        )
-        .annotate(times=Count("id"), last=Max("viewed_at"))
-        .order_by("-last")[:300]
-    )
+    rows = access_log_summary(request.user, group)[:300]
     return render(request, "issues/access_log.html", {"group": group, "rows": rows})
 
 
-# --- the live room -------------------------------------------------------------------------
+# --- the live room ---------------------------------------------------------------------------
 
 
-def _room_context(
-    request: AuthenticatedRequest, meeting: Meeting, room: RoomState, **extra: Any
-) -> dict[str, Any]:
-    now = timezone.now()
-    items = list(meeting.agenda_items.all())
-    segment = items[room.segment] if room.segment_started_at and room.segment < len(items) else None
-    protocol = actions.protocol_for(meeting)
-    steps = list(protocol.steps.all())
-    issue = (
-        issues_visible_to(request.user)
-        .filter(pk=room.issue_id or 0)
-        .select_related("presenter")
-        .first()
+def _room_page(
+    request: AuthenticatedRequest,
+    meeting: Meeting,
+    view: live.RoomView,
+    template: str = "issues/room.html",
+    *,
+    note_form: NoteForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if view.shown:  # the room showed the issue in hand: a read, for the access log
+        actions.issue_views_record(issues=view.shown, user=request.user)
+    return render(
+        request,
+        template,
+        {
+            "meeting": meeting,
+            "view": view,
+            "room": view.room,
+            "note_form": note_form or NoteForm(initial={"issue": view.room.issue_id}),
+            "act_url": reverse(
+                "issues:practice_act" if view.practice else "issues:room_act", args=[meeting.pk]
+            ),
+            "commitment_form": CommitmentForm(),
+            "problem": problem,
+        },
+        status=status,
     )
-    if issue is not None:  # the room shows it: that is a view for the access log
-        actions.issue_views_record(issues=[issue], user=request.user)
-    step = steps[room.step] if issue and room.step < len(steps) else None
-    is_chair = _is_chair(request, meeting)
-    return {
-        "meeting": meeting,
-        "room": room,
-        "now": now,
-        "segments": timed_agenda(meeting, items),
-        "segment": segment,
-        "segment_ends_at": (
-            room.segment_started_at + timedelta(minutes=segment.minutes)
-            if segment and room.segment_started_at
-            else None
-        ),
-        "issue": issue,
-        "steps": steps,
-        "step": step,
-        "step_ends_at": room.step_started_at + timedelta(minutes=step.minutes)
-        if step and room.step_started_at
-        else None,
-        "is_last_step": bool(steps) and room.step == len(steps) - 1,
-        "is_chair": is_chair,
-        "is_scribe": room.scribe_id == request.user.pk,
-        "is_presenter": issue is not None and issue.presenter_id == request.user.pk,
-        "queue": [i for i in queue_for(request.user, meeting) if i.status == Issue.Status.QUEUED]
-        if is_chair
-        else [],
-        "members": list(pledged_active_members(meeting.group_id)) if is_chair else [],
-        "note_form": NoteForm(),
-        "commitment_form": CommitmentForm(),
-        **extra,
-    }
 
 
 @PRIVATE
 @require_GET
 def room(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_room(request, pk)
-    state = actions.room_for(meeting)
-    return render(request, "issues/room.html", _room_context(request, meeting, state))
+    return _room_page(request, meeting, live.room_view(meeting=meeting, user=request.user))
+
+
+class _PollRequest(AuthenticatedRequest):
+    room_version: int | None
+
+
+def _poll_version(request: HttpRequest, pk: int) -> int | None:
+    """The room's version for this person (None: no seat), asked once per request."""
+    poll = cast(_PollRequest, request)
+    if not hasattr(poll, "room_version"):
+        poll.room_version = room_version_for(poll.user, pk)
+    return poll.room_version
+
+
+def _poll_etag(request: HttpRequest, pk: int) -> str | None:
+    version = _poll_version(request, pk)
+    return None if version is None else f"room-{pk}-{version}"
 
 
 @PRIVATE
 @require_GET
+@condition(etag_func=_poll_etag)
 def room_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The poll. Unchanged since the version the page has: 204 and nothing else to do.
-
-    The seat check and the version come in one query, so an unchanged poll costs that and
-    the session's own lookups.
-    """
-    version = room_version_for(request.user, pk)
+    """The poll. Django's conditional handling answers 304 to a matching If-None-Match; a page
+    that says which version it has (`?v=`) gets 204 while that is still the room's. Either way
+    an unchanged room costs one indexed query beyond the session's own lookups."""
+    version = _poll_version(request, pk)
     if version is not None and request.GET.get("v") == str(version):
         return HttpResponse(status=204)
-    return _room_state_full(request, pk)  # changed, or no room yet, or no seat (404)
-
-
-def _room_state_full(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_room(request, pk)
-    state = actions.room_for(meeting)
-    etag = f'"room-{meeting.pk}-{state.version}"'
-    if request.GET.get("v") == str(state.version):
-        return HttpResponse(status=204)
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponse(status=304)
-    response = render(request, "issues/room.html#state", _room_context(request, meeting, state))
-    response["ETag"] = etag
+    meeting = _meeting_for_room(request, pk)  # changed, or no seat (404)
+    response = _room_page(
+        request,
+        meeting,
+        live.room_view(meeting=meeting, user=request.user),
+        "issues/room.html#state",
+    )
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _room_press(request: AuthenticatedRequest, meeting: Meeting, practice: bool) -> HttpResponse:
+    form = RoomActForm(request.POST)
+    problem = ""
+    record = None
+    try:
+        if not form.is_valid():
+            raise ValidationError("That was not a valid choice.")
+        data = form.cleaned_data
+        if practice:
+            record = live.practice_act(
+                meeting=meeting,
+                by=request.user,
+                state=_practice_state(request, meeting),
+                action=data["action"],
+                expected_version=data["version"],
+                issue_id=data["issue"],
+                scribe_id=data["scribe"],
+            )
+            request.session.modified = True
+        else:
+            live.room_act(
+                meeting=meeting,
+                by=request.user,
+                action=data["action"],
+                expected_version=data["version"],
+                issue_id=data["issue"],
+                scribe_id=data["scribe"],
+            )
+    except ValidationError as error:
+        problem = _refusal(error)
+    if practice and record is None and can(request.user, "issues.practise", meeting):
+        record = live.PracticeRecord(_practice_state(request, meeting), meeting.group_id)
+    view = live.room_view(meeting=meeting, user=request.user, practice=record)
+    if request.htmx:
+        return _room_page(request, meeting, view, "issues/room.html#state", problem=problem)
+    if problem:
+        messages.error(request, problem)
+    return redirect("issues:practice" if practice else "issues:room", meeting.pk)
 
 
 @PRIVATE
 @require_POST
 def room_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _room_press(request, _meeting_for_room(request, pk), practice=False)
+
+
+@PRIVATE
+@SENSITIVE
+@require_POST
+def room_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The scribe's note goes to the issue it was begun for (see room.js), else the current one.
+    A note refused for any reason comes back on the page with its text, beside the reason."""
     meeting = _meeting_for_room(request, pk)
-    problem = ""
-    try:
-        actions.room_act(
-            meeting=meeting,
-            by=request.user,
-            action=request.POST.get("action", ""),
-            expected_version=int(request.POST.get("version", "0") or 0),
-            issue_id=int(request.POST["issue"]) if request.POST.get("issue") else None,
-            scribe_id=int(request.POST["scribe"]) if request.POST.get("scribe") else None,
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        wanted = form.cleaned_data["issue"] or live.room_for(meeting).issue_id or 0
+        issue = (
+            issues_visible_to(request.user)
+            .filter(pk=wanted, meeting=meeting)
+            .select_related("meeting__group")
+            .first()
         )
-    except (ValidationError, ValueError) as error:
-        problem = (
-            " ".join(error.messages)
-            if isinstance(error, ValidationError)
-            else "That was not a valid choice."
-        )
-    state = actions.room_for(meeting)
-    if request.htmx:
-        return render(
-            request,
-            "issues/room.html#state",
-            _room_context(request, meeting, state, problem=problem),
-        )
-    if problem:
-        messages.error(request, problem)
-    return redirect("issues:room", meeting.pk)
+        try:
+            if issue is None:
+                raise ValidationError(
+                    {"text": "No issue is being worked, so there is nothing to note against."}
+                )
+            actions.note_add(issue=issue, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Noted for the presenter.")
+            return redirect("issues:room", meeting.pk)
+    view = live.room_view(meeting=meeting, user=request.user)
+    return _room_page(request, meeting, view, note_form=form, status=400)
+
+
+# --- the practice room -----------------------------------------------------------------------
+
+
+def _practice_state(request: AuthenticatedRequest, meeting: Meeting) -> dict[str, Any]:
+    """The chair's rehearsal of this meeting's room, in their own session."""
+    state: dict[str, Any] = request.session.setdefault(f"issues.practice.{meeting.pk}", {})
+    return state
+
+
+@PRIVATE
+@require_GET
+def practice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    if not can(request.user, "issues.practise", meeting):
+        raise Http404
+    record = live.PracticeRecord(_practice_state(request, meeting), meeting.group_id)
+    view = live.room_view(meeting=meeting, user=request.user, practice=record)
+    return _room_page(request, meeting, view)
+
+
+@PRIVATE
+@require_POST
+def practice_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_room(request, pk)
+    if not can(request.user, "issues.practise", meeting):
+        raise Http404
+    return _room_press(request, meeting, practice=True)

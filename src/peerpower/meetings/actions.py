@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.issues.models import Issue
+from peerpower.issues.actions import issues_carry_over
 from peerpower.meetings import tasks
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 from peerpower.meetings.queries import agenda_template
@@ -187,27 +187,6 @@ def meeting_move(
     return meeting
 
 
-def _carry_issues_over(meeting: Meeting) -> None:
-    """A cancelled meeting's open issues (never worked: the meeting has not started) go to the
-    group's next meeting, as parked ones do."""
-    later = (
-        Meeting.objects.filter(
-            group_id=meeting.group_id,
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gt=meeting.starts_at,
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    if later is not None:
-        Issue.objects.filter(
-            meeting=meeting,
-            status__in=[Issue.Status.PROPOSED, Issue.Status.PARKED, Issue.Status.QUEUED],
-        ).update(
-            meeting=later, status=Issue.Status.PARKED, position=None, updated_at=timezone.now()
-        )
-
-
 def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
     _require_scheduled_future(meeting, "cancelled")
     reason = reason.strip()
@@ -223,7 +202,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
         meeting.save(
             update_fields=["status", "cancel_reason", "changed_by_hand", "sequence", "updated_at"]
         )
-        _carry_issues_over(meeting)
+        issues_carry_over(meeting=meeting)
         transaction.on_commit(lambda: tasks.send_meeting_change(meeting_id=meeting.pk))
     return meeting
 

@@ -30,6 +30,19 @@ def upcoming(meetings: QuerySet[Meeting], now: datetime | None = None) -> QueryS
     return meetings.filter(ends_at__gt=now or timezone.now()).order_by("starts_at")
 
 
+def next_scheduled_after(meeting: Meeting) -> Meeting | None:
+    """The group's next scheduled meeting after this one: where carried-over issues go."""
+    return (
+        Meeting.objects.filter(
+            group_id=meeting.group_id,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=meeting.starts_at,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def with_agenda(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.prefetch_related(
         Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position"))

@@ -26,14 +26,17 @@
 
   // The note form is for the scribe and the chair; the chair may choose the scribe after
   // the page loaded, so the polled state says whether this person may take notes now.
+  // A note being typed (or one the server refused, which comes back with its text) stays in
+  // sight whatever the room does.
   function syncNoteCard() {
     var state = document.getElementById("room-state");
     var card = document.getElementById("note-card");
-    if (state && card) card.hidden = state.getAttribute("data-can-note") !== "1";
+    var text = card && card.querySelector("textarea");
+    var typing = !!(text && text.value.trim() !== "");
+    if (state && card) card.hidden = state.getAttribute("data-can-note") !== "1" && !typing;
     // The note belongs to the issue being worked when the scribe began it.
     var issue = document.getElementById("note-issue");
-    var text = card && card.querySelector("textarea");
-    if (state && issue && text && text.value.trim() === "") {
+    if (state && issue && !typing) {
       issue.value = state.getAttribute("data-issue") || "";
     }
   }
