@@ -126,6 +126,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     # Everyone may say which organisation they lead (the page says so when they have no group).
     "networks:my_organisation": everyone(200),
+    "networks:remind_replies": POST_ONLY,
     "invitation_accept": everyone(200, anonymous=200),
     "invitation_revoke": POST_ONLY,
     "account_settings": everyone(200),
@@ -158,6 +159,8 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 # POST-only actions, posted with no data: who gets past the visibility check.
 EXPECTED_POST: dict[str, dict[str, int]] = {
+    # The chair's reminder to reply: the chair and the network's admins (sent home either way).
+    "networks:remind_replies": only({"chair": 302, "admin": 302}),
     "groups:pledge": only({"member": 302, "chair": 302, "admin": 404}),
     "groups:membership_status": only({"chair": 302, "admin": 302}),
     "meetings:rsvp": only({"member": 400, "chair": 400}),
@@ -271,6 +274,7 @@ def network_objects(world: World, name: str) -> Objects:
             network=world.network, name=f"Organisation {n}"
         ).pk,
         "protocol": Protocol.objects.create(network=world.network, name=f"Protocol {n}").pk,
+        "meeting": world.next_meeting().pk,
     }
 
 

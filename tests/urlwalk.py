@@ -33,6 +33,7 @@ PK_OF: dict[str, str] = {
     "networks:organisation_delete": "organisation",
     "networks:protocol_edit": "protocol",
     "networks:protocol_delete": "protocol",
+    "networks:remind_replies": "meeting",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

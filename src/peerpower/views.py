@@ -1,66 +1,179 @@
-"""Cross-app pages: each person's home ("what do I need to do next?") and the health check."""
+"""Cross-app pages: each person's home ("what do I need to do next?") and the health check.
+
+Home has a part for each role the person holds, each built from the owning apps' queries in a
+fixed number of queries whatever the number of groups: what a member has to do, what a chair
+has to do for the groups they chair, what a network admin has to look at across the network,
+and an honest word to coaches and speakers, whose pages do not exist yet.
+"""
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from peerpower.accounts.http import AuthenticatedRequest
-from peerpower.accounts.models import Invitation
-from peerpower.groups.access import access_for
-from peerpower.groups.models import Membership
-from peerpower.groups.queries import groups_managed_by, groups_visible_to, groups_with_counts
-from peerpower.issues.queries import commitments_visible_to
-from peerpower.meetings.models import Meeting, Participation, timed_agenda
-from peerpower.meetings.queries import meetings_for, rsvps_awaited, upcoming, with_agenda
+from peerpower.accounts.models import User
+from peerpower.groups.access import Access, access_for
+from peerpower.groups.models import PeerGroup
+from peerpower.groups.queries import (
+    groups_visible_to,
+    groups_with_counts,
+    pledges_due,
+    with_chair_state,
+)
+from peerpower.issues.models import Issue
+from peerpower.issues.queries import commitments_visible_to, issues_visible_to
+from peerpower.meetings.models import Meeting, timed_agenda
+from peerpower.meetings.queries import (
+    meetings_awaiting_attendance,
+    meetings_for,
+    members_not_replied,
+    next_meetings_with_replies,
+    reply_of,
+    rsvps_awaited,
+    upcoming,
+    with_agenda,
+)
+from peerpower.networks import actions as network_actions
+from peerpower.networks.models import Network, NetworkRole
+from peerpower.networks.queries import invitations_sent_by, invitations_waiting
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    next_meeting = with_agenda(
-        upcoming(meetings_for(user), now).filter(status=Meeting.Status.SCHEDULED)
-    ).first()
-    my_reply = (
-        Participation.objects.filter(meeting=next_meeting, user=user).first()
-        if next_meeting
-        else None
-    )
-    managed = list(groups_with_counts(groups_managed_by(user)))
+    access = access_for(user)
     return render(
         request,
         "home.html",
         {
-            "next_meeting": next_meeting,
-            "segments": timed_agenda(next_meeting, list(next_meeting.agenda_items.all()))
-            if next_meeting
-            else [],
-            "my_reply": my_reply,
-            # Three are enough to act on; a fourth only tells the page there are more.
-            "awaited": list(rsvps_awaited(user, now)[:4]),
-            "my_groups": list(groups_visible_to(user).order_by("name")) if not managed else [],
-            "managed_groups": managed,
-            "commitments": list(
-                commitments_visible_to(user)
-                .filter(member=user, status__in=["open", "in_progress"])
-                .select_related("issue__group")
-                .order_by("due_on")[:5]
-            ),
-            "pledges_due": list(
-                Membership.objects.filter(
-                    user=user, status__in=Membership.CURRENT, pledge_accepted_at__isnull=True
-                ).select_related("group")
-            )
-            if any(s.is_current and not s.pledged for s in access_for(user).seats.values())
-            else [],
-            "pending_invitations": list(
-                Invitation.objects.filter(
-                    invited_by=user, accepted_at=None, expires_at__gt=now
-                ).select_related("user", "group")[:10]
-            ),
+            **_as_member(user, access, now),
+            **_as_chair(user, access, now),
+            **_as_admin(access, now),
+            **_other_roles(access),
         },
     )
+
+
+def _as_member(user: User, access: Access, now: Any) -> dict[str, Any]:
+    current = access.current_group_ids()
+    if not current:  # an admin, coach or speaker with no group of their own asks nothing here
+        return {"has_seats": False, "awaited": [], "pledges_due": []}
+    next_meeting = with_agenda(
+        upcoming(meetings_for(user), now).filter(status=Meeting.Status.SCHEDULED)
+    ).first()
+    return {
+        "has_seats": True,
+        "next_meeting": next_meeting,
+        "segments": timed_agenda(next_meeting, list(next_meeting.agenda_items.all()))
+        if next_meeting
+        else [],
+        "my_reply": reply_of(user, next_meeting),
+        # Three are enough to act on; a fourth only tells the page there are more.
+        "awaited": list(rsvps_awaited(user, now)[:4]),
+        "my_groups": list(groups_visible_to(user).filter(id__in=current).order_by("name")),
+        "commitments": list(
+            commitments_visible_to(user)
+            .filter(member=user, status__in=["open", "in_progress"])
+            .select_related("issue__group")
+            .order_by("due_on")[:5]
+        ),
+        "pledges_due": pledges_due(user),
+    }
+
+
+def _as_chair(user: User, access: Access, now: Any) -> dict[str, Any]:
+    """For each group the person chairs: the next meeting's missing replies (with the one-click
+    reminder), the issues waiting for the chair's order, attendance to record, and its size."""
+    chaired = access.chaired_group_ids()
+    if not chaired:
+        return {"chaired": []}
+    groups = {g.pk: g for g in groups_with_counts(PeerGroup.objects.filter(id__in=chaired))}
+    meetings = next_meetings_with_replies(chaired, now)
+    waiting = members_not_replied(meetings)
+    to_order = dict(
+        issues_visible_to(user)
+        .filter(meeting__in=[m.pk for m in meetings], status=Issue.Status.PROPOSED)
+        .values_list("meeting_id")
+        .annotate(n=Count("pk"))
+    )
+    reminded = cache.get_many([network_actions.reply_reminder_key(m) for m in meetings])
+    attendance = meetings_awaiting_attendance(chaired, now)
+    next_of = {m.group_id: m for m in meetings}
+    rows = []
+    for group in sorted(groups.values(), key=lambda g: g.name):
+        meeting = next_of.get(group.pk)
+        rows.append(
+            {
+                "group": group,
+                "meeting": meeting,
+                "waiting": waiting.get(meeting.pk, []) if meeting else [],
+                "reminded": meeting is not None
+                and network_actions.reply_reminder_key(meeting) in reminded,
+                "to_order": to_order.get(meeting.pk, 0) if meeting else 0,
+                "attendance": [m for m in attendance if m.group_id == group.pk],
+            }
+        )
+    return {
+        "chaired": rows,
+        "pending_invitations": list(invitations_sent_by(user, now)[:10]),
+    }
+
+
+def _as_admin(access: Access, now: Any) -> dict[str, Any]:
+    """For each network the person runs: the next meetings across its groups with their reply
+    rates, invitations waiting, and groups without a chair or outside their size."""
+    networks = access.administered_networks()
+    if not networks:
+        return {"administered": []}
+    ids = [n.pk for n in networks]
+    # Annotated rows (member_count, has_chair): typed loosely, as the templates read them.
+    groups: list[Any] = list(
+        with_chair_state(groups_with_counts(PeerGroup.objects.filter(network_id__in=ids))).order_by(
+            "name"
+        )
+    )
+    meetings = next_meetings_with_replies([g.pk for g in groups], now)
+    waiting = invitations_waiting(ids, now)
+    return {
+        "administered": [
+            {
+                "network": network,
+                "meetings": [m for m in meetings if m.group.network_id == network.pk],
+                "invitations": waiting.get(network.pk, 0),
+                "unchaired": [g for g in groups if g.network_id == network.pk and not g.has_chair],
+                "too_small": [
+                    g for g in groups if g.network_id == network.pk and g.member_count < g.min_size
+                ],
+                "too_big": [
+                    g for g in groups if g.network_id == network.pk and g.member_count > g.max_size
+                ],
+            }
+            for network in networks
+        ]
+    }
+
+
+def _other_roles(access: Access) -> dict[str, Any]:
+    """Coaches and speakers: which networks they hold the role in (their pages come later)."""
+    roles: dict[str, list[int]] = {NetworkRole.Role.COACH: [], NetworkRole.Role.SPEAKER: []}
+    for network_id, held in access.roles.items():
+        for role in roles:
+            if role in held:
+                roles[role].append(network_id)
+    wanted = roles[NetworkRole.Role.COACH] + roles[NetworkRole.Role.SPEAKER]
+    if not wanted:
+        return {"coach_in": [], "speaker_in": []}
+    names = dict(Network.objects.filter(id__in=wanted).values_list("pk", "name"))
+    return {
+        "coach_in": sorted(names[i] for i in roles[NetworkRole.Role.COACH]),
+        "speaker_in": sorted(names[i] for i in roles[NetworkRole.Role.SPEAKER]),
+    }
 
 
 @login_not_required

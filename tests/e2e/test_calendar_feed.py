@@ -28,7 +28,7 @@ def test_member_subscribes_to_their_calendar_feed(
     assert meetings >= 12
 
     log_in(page, live_server.url, member.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Maya")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Maya Member")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your meetings in your own calendar")
     assert_no_axe_violations(page)

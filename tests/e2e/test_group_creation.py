@@ -30,7 +30,7 @@ def test_admin_creates_a_group_meeting_on_the_second_tuesday(
     first_month = timezone.localdate().replace(day=1) + relativedelta(months=1)
 
     log_in(page, live_server.url, admin.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alex")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alex Admin")
 
     page.get_by_role("link", name="Run Northbridge").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northbridge")

@@ -78,7 +78,7 @@ def test_invitee_accepts_and_sets_a_password(
     invitee_page.get_by_role("button", name="Accept and join").click()
 
     expect(invitee_page).to_have_url(f"{live_server.url}/")
-    expect(invitee_page.get_by_role("heading", level=1)).to_have_text("Hello, Priya")
+    expect(invitee_page.get_by_role("heading", level=1)).to_have_text("Hello, Priya Patel")
     # Beside the welcome, a reminder to accept the group's pledge (also a status).
     expect(
         invitee_page.get_by_role("status").filter(

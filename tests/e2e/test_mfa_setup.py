@@ -52,7 +52,7 @@ def test_chair_without_authenticator_sets_one_up_then_reaches_the_group(
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
 
     page.get_by_role("link", name="Continue to Peer Power").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Helen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Helen Chair")
     assert_no_axe_violations(page)
     page.get_by_role("region", name="Groups you run").get_by_role(
         "link", name="Tuesday Leaders"

@@ -46,7 +46,7 @@ def test_member_sends_apologies_with_a_reason_then_says_they_will_come(
     assert meeting is not None
 
     log_in(page, live_server.url, member.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Maya")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Maya Member")
     page.get_by_role("link", name="reply now").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/#rsvp$"))
     assert_no_axe_violations(page)

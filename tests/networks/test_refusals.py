@@ -19,6 +19,7 @@ from tests.conftest import World
 # member's own organisation refuses everyone who is not in one of the network's groups.
 NOT_ADMINS = ("member", "chair", "other_admin", "coach", "superuser")
 NOT_MEMBERS = ("other_admin", "coach", "former_member", "outsider", "admin", "superuser")
+NOT_RUNNING_IT = ("member", "other_member", "other_admin", "coach", "superuser")
 
 Args = Callable[[World], dict[str, Any]]
 
@@ -106,6 +107,7 @@ CASES: dict[str, tuple[Args, tuple[str, ...]]] = {
         lambda w: {"network": w.network, "name": "Mine", **ORG_FIELDS},
         NOT_MEMBERS,
     ),
+    "replies_remind": (lambda w: {"meeting": w.next_meeting()}, NOT_RUNNING_IT),
 }
 
 
@@ -155,5 +157,5 @@ def test_the_action_refuses_the_person(name: str, role: str, world: World) -> No
 def test_the_action_lets_the_right_person_through(name: str, world: World) -> None:
     """The table is not refusing everyone: the network's admin (or the member) gets past."""
     build, refused = CASES[name]
-    by = world.member if refused is NOT_MEMBERS else world.admin
+    by = {NOT_MEMBERS: world.member, NOT_RUNNING_IT: world.chair}.get(refused, world.admin)
     getattr(actions, name)(**build(world), by=by)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from peerpower.accounts.models import User
@@ -116,3 +116,24 @@ def held_in_window(meetings: Iterable["Meeting"], now: datetime) -> int:
     """How many of these meetings were held (not cancelled) in the attendance window."""
     since = now - timedelta(days=365)
     return sum(1 for m in meetings if not m.is_cancelled and since <= m.starts_at <= now)
+
+
+def pledges_due(user: User) -> list[Membership]:
+    """The person's current memberships whose confidentiality pledge is not yet accepted
+    (no query when their access says there are none)."""
+    if not any(s.is_current and not s.pledged for s in access_for(user).seats.values()):
+        return []
+    return list(
+        Membership.objects.filter(
+            user=user, status__in=CURRENT, pledge_accepted_at__isnull=True
+        ).select_related("group")
+    )
+
+
+def with_chair_state(groups: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
+    """Annotate `has_chair` (an active chair) and `chair_invited` (a chair invited, not yet in)."""
+    chairs = Membership.objects.filter(group_id=OuterRef("pk"), role=Membership.Role.CHAIR)
+    return groups.annotate(
+        has_chair=Exists(chairs.filter(status=Membership.Status.ACTIVE)),
+        chair_invited=Exists(chairs.filter(status=Membership.Status.INVITED)),
+    )

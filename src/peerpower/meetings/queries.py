@@ -1,13 +1,25 @@
 """Which meetings a person sees, and the aggregates the group and home pages show."""
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import PeerGroup
+from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import attendance_window, groups_attended_by, groups_visible_to
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
@@ -91,3 +103,88 @@ def agenda_template(group: PeerGroup) -> list[tuple[str, str, int]]:
     """The network's agenda template as (title, kind, minutes), or the built-in one."""
     rows = AgendaTemplateItem.objects.filter(network_id=group.network_id).order_by("position")
     return [(row.title, row.kind, row.minutes) for row in rows] or list(DEFAULT_AGENDA)
+
+
+# --- "What next?" on the home page: reads for chairs and network admins (one query each,
+# whatever the number of groups).
+
+
+def _count(rows: QuerySet[Any], by: str) -> Subquery:
+    return Subquery(
+        rows.values(by).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+    )
+
+
+def next_meetings_with_replies(
+    group_ids: Sequence[int], now: datetime | None = None
+) -> list[Meeting]:
+    """Each group's next scheduled meeting not yet over, soonest first, with `members` (its
+    active members), `attending` and `apologies` (their replies so far)."""
+    now = now or timezone.now()
+    ahead = Meeting.objects.filter(status=Meeting.Status.SCHEDULED, ends_at__gt=now)
+    first_ahead = ahead.filter(group_id=OuterRef("group_id")).order_by("starts_at").values("id")
+    active = Membership.objects.filter(
+        group_id=OuterRef("group_id"), status=Membership.Status.ACTIVE
+    )
+    replies = Participation.objects.filter(
+        meeting_id=OuterRef("pk"),
+        user__memberships__group_id=OuterRef("group_id"),
+        user__memberships__status=Membership.Status.ACTIVE,
+    )
+    return list(
+        ahead.filter(group_id__in=group_ids, id=Subquery(first_ahead[:1]))
+        .select_related("group", "group__network")
+        .annotate(
+            members=Coalesce(_count(active, "group_id"), 0),
+            attending=Coalesce(_count(replies.filter(rsvp="attending"), "meeting_id"), 0),
+            apologies=Coalesce(_count(replies.filter(rsvp="apologies"), "meeting_id"), 0),
+        )
+        .order_by("starts_at")
+    )
+
+
+def members_not_replied(meetings: Sequence[Meeting]) -> dict[int, list[User]]:
+    """Per meeting (at most one per group): its group's active members who have not replied."""
+    meeting_of_group = {m.group_id: m.pk for m in meetings}
+    replied = Participation.objects.filter(
+        user_id=OuterRef("user_id"),
+        meeting__group_id=OuterRef("group_id"),
+        meeting_id__in=meeting_of_group.values(),
+    ).exclude(rsvp="")
+    waiting: dict[int, list[User]] = {pk: [] for pk in meeting_of_group.values()}
+    rows = (
+        Membership.objects.filter(group_id__in=meeting_of_group, status=Membership.Status.ACTIVE)
+        .exclude(Exists(replied))
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    for membership in rows:
+        waiting[meeting_of_group[membership.group_id]].append(membership.user)
+    return waiting
+
+
+def meetings_awaiting_attendance(
+    group_ids: Sequence[int], now: datetime | None = None, within: timedelta = timedelta(days=92)
+) -> list[Meeting]:
+    """The groups' meetings held in the last three months with no attendance recorded yet."""
+    now = now or timezone.now()
+    return list(
+        Meeting.objects.filter(
+            group_id__in=group_ids,
+            status=Meeting.Status.SCHEDULED,
+            ends_at__lte=now,
+            ends_at__gt=now - within,
+        )
+        .exclude(
+            Exists(Participation.objects.filter(meeting_id=OuterRef("pk")).exclude(attendance=""))
+        )
+        .select_related("group")
+        .order_by("starts_at")
+    )
+
+
+def reply_of(user: User, meeting: Meeting | None) -> Participation | None:
+    """The person's reply to a meeting, if they gave one."""
+    if meeting is None:
+        return None
+    return Participation.objects.filter(meeting=meeting, user=user).first()

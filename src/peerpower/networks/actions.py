@@ -2,12 +2,15 @@
 protocols and the settings, and a member choosing their own organisation.
 
 Every action checks its rule first (`peerpower.lib.rules.require`, predicates in `rules.py`),
-then validates, then writes inside one transaction. None of them sends email.
+then validates, then writes inside one transaction. Only `replies_remind` sends email (after
+commit, through a task).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -18,6 +21,7 @@ from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol, ProtocolStep, RoomState
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Meeting
+from peerpower.meetings.queries import members_not_replied
 from peerpower.networks.models import (
     AgendaSegmentKind,
     AgendaTemplateItem,
@@ -26,6 +30,7 @@ from peerpower.networks.models import (
     Partner,
     Venue,
 )
+from peerpower.networks.tasks import send_reply_reminder
 
 # The longest a meeting can be (the agenda segments' own limit) and a protocol's step.
 AGENDA_MAX_MINUTES = 480
@@ -499,3 +504,44 @@ def network_settings_update(
     except IntegrityError as error:
         raise ValidationError({"name": f"There is already a network called “{name}”."}) from error
     return network
+
+
+# --------------------------------------------------------------------------- chasing replies
+
+REPLY_REMINDER_GAP = timedelta(days=1)
+
+
+def reply_reminder_key(meeting: Meeting) -> str:
+    return f"peerpower:replies-reminded:{meeting.pk}"
+
+
+def reply_reminder_sent_at(meeting: Meeting) -> datetime | None:
+    """When the last reminder to reply went out for this meeting, within the last day."""
+    sent: str | None = cache.get(reply_reminder_key(meeting))
+    return datetime.fromisoformat(sent) if sent else None
+
+
+def replies_remind(*, meeting: Meeting, by: User) -> list[User]:
+    """Email the group's active members who have not replied to a meeting ahead, asking them
+    to. At most once a day per meeting, whoever asks: the claim is an atomic `cache.add` in
+    the cache every process shares, so two chairs clicking at once send one round. Returns who
+    is emailed (after commit)."""
+    require(by, "networks.remind_replies", meeting)
+    now = timezone.now()
+    if meeting.is_cancelled or meeting.starts_at <= now:
+        raise ValidationError("Replies can only be chased for a meeting ahead.", code="past")
+    waiting = members_not_replied([meeting])[meeting.pk]
+    if not waiting:
+        raise ValidationError("Everyone has replied.", code="nobody")
+    if not cache.add(
+        reply_reminder_key(meeting), now.isoformat(), REPLY_REMINDER_GAP.total_seconds()
+    ):
+        sent = reply_reminder_sent_at(meeting)
+        when = timezone.localtime(sent).strftime("%H:%M") if sent else "earlier"
+        raise ValidationError(
+            f"A reminder went out at {when}; another can be sent a day after it.",
+            code="too_soon",
+        )
+    ids = [user.pk for user in waiting]
+    transaction.on_commit(lambda: send_reply_reminder(meeting_id=meeting.pk, user_ids=ids))
+    return waiting

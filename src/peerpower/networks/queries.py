@@ -1,5 +1,8 @@
 """Which networks a person runs or belongs to, and the lists of the network admin's pages."""
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
@@ -13,7 +16,7 @@ from django.db.models import (
     Subquery,
 )
 
-from peerpower.accounts.models import User
+from peerpower.accounts.models import Invitation, User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol, ProtocolStep
 from peerpower.networks.models import Network, NetworkRole, Organisation, Venue
@@ -101,3 +104,20 @@ def protocols_with_use(network: Network) -> QuerySet[Protocol]:
         .prefetch_related(Prefetch("steps", queryset=ProtocolStep.objects.order_by("position")))
         .order_by(F("network").asc(nulls_last=True), "name")
     )
+
+
+def invitations_waiting(network_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Per network: invitations sent, not yet accepted and not expired (one query)."""
+    rows = (
+        Invitation.objects.filter(network_id__in=network_ids, accepted_at=None, expires_at__gt=now)
+        .values("network_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["network_id"]: row["n"] for row in rows}
+
+
+def invitations_sent_by(user: User, now: datetime) -> QuerySet[Invitation]:
+    """Invitations the person sent that are still waiting to be accepted."""
+    return Invitation.objects.filter(
+        invited_by=user, accepted_at=None, expires_at__gt=now
+    ).select_related("user", "group")

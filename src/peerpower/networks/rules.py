@@ -1,7 +1,8 @@
 """Who may change a network's set-up: its own admins, and nobody else (not a superuser, not
 an admin of another network). A member may set their own organisation in networks they belong to.
 
-Every rule takes the network, or a row that belongs to one (`network_id`), as its object.
+Every rule takes the network, or a row that belongs to one (`network_id`), as its object;
+`networks.remind_replies` takes a meeting.
 """
 
 from typing import Protocol
@@ -12,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
 from peerpower.lib.rules import rule
+from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network
 
 
@@ -42,6 +44,15 @@ def belongs_to_network(user: User | AnonymousUser, network: Network) -> bool:
     )
 
 
+@rules.predicate
+def runs_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """The active chair of the meeting's group, or an admin of its network."""
+    if not user.is_authenticated:
+        return False
+    access = access_for(user)
+    return access.is_chair(meeting.group_id) or access.administers(meeting.group.network_id)
+
+
 ADMINS_ONLY = "Only the network's admins can change this."
 
 rule("networks.manage_venues", administers_network, refusal=ADMINS_ONLY)
@@ -54,4 +65,9 @@ rule(
     "networks.set_own_organisation",
     belongs_to_network,
     refusal="Only members of the network's groups can say which organisation they lead.",
+)
+rule(
+    "networks.remind_replies",
+    runs_meeting,
+    refusal="Only the group's chair and the network's admins can chase replies.",
 )

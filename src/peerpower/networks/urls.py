@@ -47,4 +47,5 @@ urlpatterns = [
         name="protocol_delete",
     ),
     path("network/<slug:slug>/settings/", views.network_settings, name="settings"),
+    path("meetings/<int:pk>/remind-replies/", views.remind_replies, name="remind_replies"),
 ]

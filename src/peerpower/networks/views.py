@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.forms import InviteForm
@@ -24,6 +24,8 @@ from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import groups_with_counts
 from peerpower.issues.models import Protocol
 from peerpower.lib.http import add_action_errors
+from peerpower.lib.rules import can
+from peerpower.meetings.models import Meeting
 from peerpower.networks import actions
 from peerpower.networks.forms import (
     AddOrganisationForm,
@@ -584,3 +586,25 @@ def my_organisation(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("networks:my_organisation")
         sections.append({"network": network, "choose": choose, "add": add})
     return render(request, "networks/my_organisation.html", {"sections": sections})
+
+
+# --------------------------------------------------------------------------- chasing replies
+
+
+@require_POST
+def remind_replies(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The chair's one-click reminder to the members who have not replied to a meeting."""
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    if not can(request.user, "networks.remind_replies", meeting):
+        raise Http404
+    try:
+        emailed = actions.replies_remind(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Reminder sent to {len(emailed)} member{'s' if len(emailed) != 1 else ''}"
+            f" of {meeting.group.name}.",
+        )
+    return redirect("home")
