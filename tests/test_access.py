@@ -56,10 +56,14 @@ SECURITY_HEADERS = {
 _seq = count()
 
 
-def status_with_headers(response: HttpResponseBase) -> int:
-    """The response's status, after checking it carries every security header."""
+def status_with_headers(response: HttpResponseBase, *, logged_in: bool = False) -> int:
+    """The response's status, after checking it carries every security header, and that no
+    browser or proxy may keep what a logged-in person was shown."""
     headers = {name: response.headers.get(name) for name in SECURITY_HEADERS}
     assert headers == SECURITY_HEADERS, response
+    if logged_in:
+        directives = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, response
     return response.status_code
 
 
@@ -344,7 +348,9 @@ def test_each_role_gets_the_expected_response_to_a_post(
     got = {}
     for role in ROLES:
         url = url_for(world, name, pattern)  # fresh objects each time
-        got[role] = status_with_headers(client_for(getattr(world, role, None)).post(url))
+        got[role] = status_with_headers(
+            client_for(getattr(world, role, None)).post(url), logged_in=role != "anonymous"
+        )
     assert got == EXPECTED_POST[name]
 
 
@@ -368,7 +374,19 @@ def test_the_django_admin_is_for_staff_only(world: World, client_for: ClientFor)
             if not name.startswith("admin:") or name == "admin:login" or name == "admin:logout":
                 continue
             url = url_for(world, name, pattern)
-            assert status_with_headers(client.get(url)) == 302, (role, name)
+            assert status_with_headers(client.get(url), logged_in=role != "anonymous") == 302, (
+                role,
+                name,
+            )
+
+
+def test_pages_reached_by_a_secret_are_not_stored_either(
+    world: World, client_for: ClientFor
+) -> None:
+    for name in ("meetings:feed", "invitation_accept"):
+        url = url_for(world, name, dict(urlwalk.all_patterns())[name])
+        # Anonymous: status_with_headers checks no-store for logged-in people only.
+        assert status_with_headers(client_for(None).get(url), logged_in=True) == 200, name
 
 
 def test_static_files_carry_the_security_headers_too(client_for: ClientFor) -> None:

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The person's memberships and roles, loaded once per request for every rule (groups.access).
     "peerpower.groups.access.AccessMiddleware",
+    # Cache-Control: private, no-store for every logged-in person and every secret-token URL.
+    "peerpower.lib.security.PrivateNoStoreMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -314,17 +316,38 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
+# Secrets in URLs (feed and invitation tokens, reply links) are masked in every logged line
+# and error report (peerpower.lib.redact).
+DEFAULT_EXCEPTION_REPORTER = "peerpower.lib.redact.SecretHidingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "peerpower.lib.redact.SecretHidingReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_secrets": {"()": "peerpower.lib.redact.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        # Mails errors to ADMINS (if set) with the redacted report.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "redact_secrets"],
+            "level": "ERROR",
+        },
+    },
     "root": {
         "handlers": ["console"],
         "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
     },
-    # SQL with its parameters would carry what members wrote into the logs; never below WARNING.
     "loggers": {
-        "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False}
+        # Django's own loggers, so none keeps the handlers of Django's default configuration
+        # (which have no redaction); "django" reaches the console through the root.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # SQL with its parameters would carry what members wrote into the logs; never below
+        # WARNING.
+        "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 }
 
