@@ -92,6 +92,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "groups:chair": only({"admin": 200}),  # invite or replace the chair: network admins only
     "groups:proposal": POST_ONLY,
     "groups:pledge": POST_ONLY,
+    "groups:leave": only({"member": 200}),  # a member leaves for themselves; a chair hands over
     "groups:membership_status": POST_ONLY,
     "meetings:detail": only(GROUP_VIEWERS),
     "meetings:rsvp": POST_ONLY,
@@ -159,6 +160,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "issues:commitments": everyone(200),
     "issues:report": POST_ONLY,
     "issues:access_log": only({"member": 200, "chair": 200}),
+    "issues:own_record": only({"member": 200, "chair": 200}),
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.

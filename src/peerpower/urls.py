@@ -21,6 +21,7 @@ groups_patterns = (
             name="proposal",
         ),
         path("<int:pk>/pledge/", group_views.pledge_accept, name="pledge"),
+        path("<int:pk>/leave/", group_views.membership_leave, name="leave"),
         path(
             "<int:pk>/members/<int:membership_id>/status/",
             group_views.membership_status,

@@ -104,6 +104,10 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda sc, who: actions.issue_views_record(issues=[sc.issue], user=who),
         EVERYONE_OUTSIDE,
     ),
+    "issues_erase_own": (
+        lambda sc, who: actions.issues_erase_own(group=sc.s.world.group, by=who),
+        EVERYONE_OUTSIDE,
+    ),
     "room_act": (
         lambda sc, who: room.room_act(
             meeting=sc.s.meeting, by=who, action=RoomAction.START, expected_version=1

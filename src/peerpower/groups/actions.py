@@ -26,6 +26,7 @@ from peerpower.groups.joining import (
     user_for_email,
 )
 from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+from peerpower.issues.actions import issues_erase_own
 from peerpower.issues.models import Protocol
 from peerpower.lib.rules import require
 from peerpower.meetings.actions import series_generate
@@ -336,6 +337,11 @@ def membership_set_status(
         raise ValidationError(
             f"A membership that is {membership.get_status_display()} cannot be set to {status}."
         )
+    return _change_status(membership, status, by=by)
+
+
+def _change_status(membership: Membership, status: Membership.Status, *, by: User) -> Membership:
+    """Set the status, record it in the group's history, and update the member's calendar."""
     kind = {
         Membership.Status.ACTIVE: MembershipEvent.Kind.RESUMED,
         Membership.Status.PAUSED: MembershipEvent.Kind.PAUSED,
@@ -373,3 +379,16 @@ def pledge_accept(*, membership: Membership, by: User) -> Membership:
         membership.save(update_fields=["pledge_accepted_at"])
     forget_access(by)
     return membership
+
+
+def membership_leave(*, membership: Membership, by: User, erase_issues: bool = False) -> int:
+    """A member leaves the group of their own accord, erasing their issues first if they ask.
+
+    They stay in the group's history and its access log; their calendar entries are withdrawn.
+    Returns how many issues were erased. All or nothing: if leaving fails, nothing is erased.
+    """
+    require(by, "groups.leave", membership)
+    with transaction.atomic():
+        erased = issues_erase_own(group=membership.group, by=by) if erase_issues else 0
+        _change_status(membership, Membership.Status.LEFT, by=by)
+    return erased

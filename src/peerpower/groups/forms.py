@@ -109,3 +109,15 @@ class ChairForm(forms.Form):
         if not replacing:
             del self.fields["old_chair_becomes"]
             self.fields["email"].label = "Chair's email address"
+
+
+class LeaveForm(forms.Form):
+    erase_issues = forms.BooleanField(
+        label="Erase my issues now, with their notes and my commitments",
+        required=False,
+        help_text="Otherwise they stay with the group until its retention period erases them.",
+    )
+    confirm = forms.BooleanField(
+        label="I want to leave this group",
+        error_messages={"required": "Tick this to confirm that you are leaving."},
+    )

@@ -81,6 +81,18 @@ def is_the_member(user: object, membership: Membership) -> bool:
     return getattr(user, "pk", None) == membership.user_id
 
 
+@rules.predicate
+def is_current_plain_member(user: object, membership: Membership) -> bool:
+    """The person's own current membership as a member (a chair hands over first)."""
+    seat = access_for(user).seat(membership.group_id)
+    return (
+        getattr(user, "pk", None) == membership.user_id
+        and seat is not None
+        and seat.is_current
+        and seat.role == Membership.Role.MEMBER
+    )
+
+
 rule(
     "groups.view",
     can_view_group,
@@ -136,4 +148,9 @@ rule(
     "groups.accept_pledge",
     is_the_member,
     refusal="Only the member can accept the pledge for themselves.",
+)
+rule(
+    "groups.leave",
+    is_current_plain_member,
+    refusal="Only the member can leave the group for themselves; a chair is replaced first.",
 )

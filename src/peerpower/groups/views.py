@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts.actions import invitation_create
@@ -20,6 +21,7 @@ from peerpower.groups.forms import (
     ChairForm,
     GroupCreateForm,
     GroupForm,
+    LeaveForm,
     MembershipStatusForm,
     ProposalDecisionForm,
 )
@@ -321,3 +323,42 @@ def membership_status(request: AuthenticatedRequest, pk: int, membership_id: int
                 request, f"{membership.user.display_name} is now {membership.get_status_display()}."
             )
     return redirect("groups:detail", group.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def membership_leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A member leaves the group: first a page that says what happens, offers their own issues
+    as a file, and lets them erase those issues at once."""
+    group = get_group_for_user(request, pk)
+    membership = membership_of(request.user, group)
+    if membership is None or not can(request.user, "groups.leave", membership):
+        raise Http404
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erased = actions.membership_leave(
+                membership=membership,
+                by=request.user,
+                erase_issues=form.cleaned_data["erase_issues"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            erased_note = (
+                " "
+                + ngettext("Your issue is erased.", "Your %(count)d issues are erased.", erased)
+                % {"count": erased}
+                if erased
+                else ""
+            )
+            messages.success(request, f"You have left {group.name}.{erased_note}")
+            return redirect("home")
+    return render(
+        request,
+        "groups/membership_leave.html",
+        {
+            "group": group,
+            "form": form,
+            "can_keep_record": can(request.user, "issues.keep_own_record", group),
+        },
+    )

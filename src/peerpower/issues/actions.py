@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import Membership
+from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues import rules as _rules  # noqa: F401 — registers the rules required here
 from peerpower.issues import tasks
 from peerpower.issues.models import (
@@ -434,3 +434,14 @@ def next_position(meeting: Meeting) -> int:
     """The position after the last in the meeting's order."""
     top = Issue.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
+
+
+def issues_erase_own(*, group: PeerGroup, by: User) -> int:
+    """Erase every issue the person brought to the group, with its notes, support, commitment
+    and access log, at once (a member who leaves may ask for this). The room lets go of any it
+    shows first. Returns how many went."""
+    require(by, "issues.keep_own_record", group)
+    with transaction.atomic():
+        own = Issue.objects.filter(group=group, presenter=by)
+        RoomState.objects.filter(issue__in=own).update(issue=None, step=0, step_started_at=None)
+        return own.delete()[1].get("issues.Issue", 0)

@@ -10,7 +10,7 @@ may do. Scribe's notes are narrower still: the presenter's own, unless the prese
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
@@ -202,3 +202,15 @@ def issues_that_fit(meeting: Meeting, protocol: Protocol) -> int:
     )
     per_issue = protocol.total_minutes
     return session // per_issue if per_issue else 0
+
+
+def own_issues_in(user: User, group: PeerGroup) -> QuerySet[Issue]:
+    """The person's own issues in the group (withdrawn ones too), oldest first, each with the
+    notes they may read and their commitment: what they may take with them when they leave."""
+    return (
+        issues_visible_to(user)
+        .filter(group=group, presenter=user)
+        .select_related("meeting", "commitment")
+        .prefetch_related(Prefetch("notes", queryset=notes_visible_to(user), to_attr="my_notes"))
+        .order_by("meeting__starts_at", "created_at")
+    )

@@ -141,3 +141,8 @@ rule(
     refusal="Only the member who made a commitment reports on it.",
 )
 rule("issues.see_access_log", has_seat_in_group, refusal=SEAT)
+rule(
+    "issues.keep_own_record",
+    has_seat_in_group,
+    refusal="Only a current member of the group can download or erase their own issues.",
+)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("commitments/", views.my_commitments, name="commitments"),
     path("commitments/<int:pk>/report/", views.commitment_report, name="report"),
     path("groups/<int:pk>/access-log/", views.access_log, name="access_log"),
+    path("groups/<int:pk>/my-issues.txt", views.own_record, name="own_record"),
 ]

@@ -28,7 +28,7 @@ from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE
 from peerpower.groups.queries import groups_visible_to
-from peerpower.issues import actions
+from peerpower.issues import actions, export
 from peerpower.issues import room as live
 from peerpower.issues.forms import (
     ChairIssueForm,
@@ -630,3 +630,20 @@ def practice_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not can(request.user, "issues.practise", meeting):
         raise Http404
     return _room_press(request, meeting, practice=True)
+
+
+# --- a member's own record ----------------------------------------------------------------------
+
+
+@PRIVATE
+@require_GET
+def own_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The member's own issues, notes and commitments in the group, as a file to keep."""
+    group = get_object_or_404(groups_visible_to(request.user), pk=pk)
+    if not can(request.user, "issues.keep_own_record", group):
+        raise Http404
+    response = HttpResponse(
+        export.own_record(group=group, by=request.user), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.own_record_filename(group)}"'
+    return response
