@@ -18,6 +18,8 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
         "ALLOWED_HOSTS": "peerpower.example.org",
         "PEERPOWER_VAR_DIR": str(tmp_path),
         "EMAIL_HOST": "smtp.example.org",
+        # Two-factor secrets are encrypted with it; production has no fallback (see below).
+        "PEERPOWER_MFA_KEY": "Jz0KxkQnYSh5dJ3-Ko_TL8vYHc3xrJ2yHdbUQ7bhGfE=",
     }
     # The browser tests' conftest sets this for Playwright in this process; production has it not.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -31,6 +33,32 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_check_fails_without_a_two_factor_key(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 30 + "-a-long-random-looking-secret-key-for-the-check-" + "y" * 20,
+        "ALLOWED_HOSTS": "peerpower.example.org",
+        "PEERPOWER_VAR_DIR": str(tmp_path),
+        "EMAIL_HOST": "smtp.example.org",
+        "PEERPOWER_MFA_KEY": "",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert (
+        "peerpower.E010) PEERPOWER_MFA_KEY is not set: two-factor secrets cannot be encrypted."
+        in result.stderr
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

@@ -233,6 +233,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+MFA_ADAPTER = "peerpower.accounts.adapter.MfaAdapter"
+# Fernet keys that encrypt two-factor secrets at rest, newest first, comma-separated (make one
+# with `manage.py mfa_key`). Kept out of the database; required in production (a deploy check).
+PEERPOWER_MFA_KEYS = env_list("PEERPOWER_MFA_KEY", [])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Peer Power"

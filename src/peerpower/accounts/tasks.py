@@ -40,3 +40,18 @@ def send_welcome_calendar(*, group_id: int, user_id: int) -> None:
     )
     if ids and User.objects.filter(pk=user_id).exists():
         send_series_invitation.call_local(meeting_ids=ids, user_ids=[user_id])
+
+
+@db_task()
+def send_account_changed(*, user_id: int, changed: list[str], by_id: int | None) -> None:
+    """Tell a person that someone changed their account in the Django admin, and what."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    with timezone.override(user.time_zone):
+        send_templated_email(
+            to=user.email,
+            template_prefix="accounts/email/account_changed",
+            context={"user": user, "changed": changed, "by": by, "when": timezone.now()},
+        )

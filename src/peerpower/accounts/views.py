@@ -125,6 +125,6 @@ def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def mfa_required(request: AuthenticatedRequest) -> HttpResponse:
-    if has_mfa(request.user.pk) or not needs_mfa(request.user.pk):
+    if has_mfa(request.user.pk) or not needs_mfa(request.user):
         return redirect("home")
     return render(request, "accounts/mfa_required.html")

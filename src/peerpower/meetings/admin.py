@@ -13,6 +13,8 @@ class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
 class ParticipationInline(admin.TabularInline[Participation, Meeting]):
     model = Participation
     extra = 0
+    # A reason for apologies is the member's own; nobody else reads it, staff included.
+    exclude = ("apology_reason",)
 
 
 @admin.register(Meeting)

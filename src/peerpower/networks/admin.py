@@ -3,7 +3,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from peerpower.accounts.admin import tell_of_change
 from peerpower.networks.models import (
     AgendaTemplateItem,
     Network,
@@ -58,3 +61,21 @@ class NetworkRoleAdmin(admin.ModelAdmin[NetworkRole]):
     list_filter = ("role", "network")
     list_select_related = ("user", "network")
     raw_id_fields = ("user",)
+
+    def save_model(
+        self, request: HttpRequest, obj: NetworkRole, form: ModelForm[NetworkRole], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        tell_of_change(
+            user_id=obj.user_id,
+            changed=[f"{obj.get_role_display()} of {obj.network}: given"],
+            by_id=request.user.pk,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: NetworkRole) -> None:
+        super().delete_model(request, obj)
+        tell_of_change(
+            user_id=obj.user_id,
+            changed=[f"{obj.get_role_display()} of {obj.network}: taken away"],
+            by_id=request.user.pk,
+        )
