@@ -1,6 +1,9 @@
+import pytest
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from peerpower.accounts.actions import invitation_create
+from peerpower.accounts.models import Invitation, hash_token
 from peerpower.networks.models import NetworkRole
 from tests import factories
 from tests.conftest import ClientFor, World
@@ -78,3 +81,37 @@ def test_the_django_admin_logs_in_through_allauth(client_for: ClientFor, db: Non
     response = client_for(None).get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_staff_and_superusers_must_set_up_mfa_the_django_admin_included(
+    db: None, client_for: ClientFor, flag: str
+) -> None:
+    user = factories.make_user("Staff Person")
+    setattr(user, flag, True)
+    user.save()
+    client = client_for(user)
+    for url in (reverse("home"), reverse("admin:index"), reverse("admin:accounts_user_changelist")):
+        assert client.get(url)["Location"] == reverse("mfa_required"), url
+
+
+def test_only_accepting_an_invitation_is_exempt_from_the_second_factor(
+    world: World, client_for: ClientFor
+) -> None:
+    chair = factories.make_user("Chair Without MFA")
+    factories.add_member(world.other_group, chair, role="chair")
+    invitation = invitation_create(
+        network=world.network,
+        group=world.other_group,
+        role="member",
+        email="pat@example.org",
+        by=chair,
+    )
+    token = "known-token"
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    client = client_for(chair)
+    withdraw = client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    assert withdraw["Location"] == reverse("mfa_required")
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    # the accepting page still opens (here: "this invitation is for someone else")
+    assert client.get(reverse("invitation_accept", args=[token])).status_code == 200

@@ -1,5 +1,6 @@
 """Account pages: accepting an invitation, settings, the calendar feed secret, the MFA gate."""
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -53,6 +54,9 @@ def invitation_accept(request: MaybeAnonymousRequest, token: str) -> HttpRespons
                     add_action_errors(form, error)
                 else:
                     login(request, invitee, backend="django.contrib.auth.backends.ModelBackend")
+                    # They typed the password they chose a moment ago: setting up two-factor
+                    # next must not ask for it again (allauth's "confirm your password").
+                    record_authentication(request, invitee, "password", reauthenticated=True)
                     _check_mfa_again(request)
                     messages.success(request, f"Welcome to {invitation.target_name}.")
                     return redirect("home")
