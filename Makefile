@@ -71,11 +71,13 @@ var:
 
 # --------------------------------------------------------------------------- demo
 
+# Links in the demo's emails point where it is served, unless SITE_URL says otherwise.
+demo: export SITE_URL ?= http://$(DEMO_BIND)
 demo: venv | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://$(DEMO_BIND)
 	@echo "Starting the task worker and gunicorn on http://$(DEMO_BIND)/ (Ctrl-C stops both)"
 	$(PY) manage.py run_huey & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \

@@ -1,11 +1,13 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import PeerGroup
-from peerpower.issues.models import Issue
-from peerpower.meetings.models import Meeting
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Issue, Protocol
+from peerpower.meetings.models import Meeting, Participation
+from peerpower.networks.models import Network, Venue
 
 
 def test_the_demo_loads_once_and_prints_a_login_per_role(db: None) -> None:
@@ -16,8 +18,41 @@ def test_the_demo_loads_once_and_prints_a_login_per_role(db: None) -> None:
     assert "Loaded the demo network." in text and "already loaded" in text
     for email in ("admin@", "chair@", "member@", "coach@", "speaker@"):
         assert f"{email}demo.peerpower.test" in text
-    assert PeerGroup.objects.count() == 3
-    assert User.objects.count() == 3 + 3 * 11
+    assert PeerGroup.objects.count() == 4
+    assert User.objects.count() == 3 + 3 * 11 + 3
     tuesday = PeerGroup.objects.get(name="Tuesday Leaders")
     assert Meeting.objects.filter(group=tuesday, status="scheduled").count() >= 12 + 6
     assert Issue.objects.filter(group=tuesday).count() == 4
+
+
+def test_the_demo_prints_the_address_it_is_served_at(db: None) -> None:
+    out = StringIO()
+    call_command("load_demo", "--url", "http://127.0.0.1:8105", stdout=out)
+    assert "Open http://127.0.0.1:8105/ and log in" in out.getvalue()
+    assert "8000" not in out.getvalue()
+
+
+def test_demo_names_are_names_not_roles(db: None) -> None:
+    call_command("load_demo", stdout=StringIO())
+    names = list(User.objects.values_list("name", flat=True))
+    assert [n for n in names if "(" in n or "[" in n] == []
+    assert {"Alex Morgan", "Helen Carter", "Amara Okafor", "Jo Whitfield", "Dr Sunita Rao"} <= set(
+        names
+    )
+
+
+def test_the_demo_has_something_on_each_new_page(db: None) -> None:
+    call_command("load_demo", stdout=StringIO())
+    network = Network.objects.get(slug="northbridge")
+    assert Venue.objects.filter(network=network).count() == 2
+    assert list(Protocol.objects.filter(network=network).values_list("name", flat=True)) == [
+        "Quick clinic"
+    ]
+    forming = PeerGroup.objects.get(name="Harbour Leaders")
+    assert not Membership.objects.filter(group=forming, role="chair").exists()
+    tuesday = PeerGroup.objects.get(name="Tuesday Leaders")
+    upcoming = Meeting.objects.filter(group=tuesday, starts_at__gt=timezone.now()).earliest(
+        "starts_at"
+    )
+    replies = Participation.objects.filter(meeting=upcoming).exclude(rsvp="").count()
+    assert replies == 7  # of 11: the chair's home has replies to chase

@@ -165,18 +165,25 @@ def test_admin_adds_and_edits_an_issue_protocol(live_server: LiveServer, page: P
     assert list(Protocol.objects.get(name="Quick clinic").steps.values_list("minutes")) == [(8,)]
 
 
-def test_admin_changes_the_retention(live_server: LiveServer, page: Page) -> None:
+def test_admin_changes_the_retention_and_the_zone(live_server: LiveServer, page: Page) -> None:
     network, admin = set_up()
     log_in(page, live_server.url, admin.email)
     page.goto(f"{live_server.url}/network/{network.slug}/")
     open_section(page, network, "Settings", "Settings")
     page.get_by_label("Keep issues for (months)").fill("6")
+    # The zone picker: common zones first, then regions; only canonical names.
+    zone = page.get_by_label("Time zone")
+    groups = zone.locator("optgroup").evaluate_all("(els) => els.map((e) => e.label)")
+    assert groups[:3] == ["Common time zones", "Africa", "Americas"]
+    assert zone.locator("option[value='GB'], option[value='US/Eastern']").count() == 0
+    zone.select_option("Europe/Dublin")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status")).to_have_text("The network's settings are saved.")
     expect(page.get_by_label("Keep issues for (months)")).to_have_value("6")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Dublin")
     checked(page)
     network.refresh_from_db()
-    assert network.issue_retention_months == 6
+    assert (network.issue_retention_months, network.time_zone) == (6, "Europe/Dublin")
 
 
 def test_a_member_chooses_then_adds_their_organisation(live_server: LiveServer, page: Page) -> None:

@@ -1,17 +1,137 @@
-"""Time zone helpers: everything is stored in UTC and shown in the viewer's IANA zone."""
+"""Time zone helpers: everything is stored in UTC and shown in the viewer's IANA zone.
+
+The zone picker offers only canonical zones (those of tzdata's `zone.tab`, plus UTC), never the
+deprecated aliases ("GB", "US/Eastern", "Europe/Kiev"), common zones first, then one group per
+region. Each option reads "City — Country", so typing a city's first letters finds it.
+"""
 
 import zoneinfo
 from datetime import date, datetime, time
+from functools import cache
+from importlib.resources import files
 
 from django.core.exceptions import ValidationError
 
+# The zones most members of a UK network meet in or travel to, in the order offered.
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "UTC",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "America/New_York",
+    "America/Toronto",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific Ocean",
+}
 
-def all_time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
+# tzdata's own country names, where they read oddly in a UK product.
+COUNTRY_NAMES = {"GB": "United Kingdom"}
+
+Choice = tuple[str, str]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in all_time_zones()]
+def _tzdata_table(name: str) -> list[list[str]]:
+    text = files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def _countries_of_zones() -> dict[str, str]:
+    """Canonical zone name -> the country it is in (by name), from tzdata's own tables."""
+    countries = {row[0]: row[1] for row in _tzdata_table("iso3166.tab")} | COUNTRY_NAMES
+    return {row[2]: countries.get(row[0], row[0]) for row in _tzdata_table("zone.tab")}
+
+
+@cache
+def canonical_time_zones() -> tuple[str, ...]:
+    """Every zone people may choose: tzdata's canonical zones and UTC, no aliases."""
+    available = zoneinfo.available_timezones()
+    return tuple(sorted(z for z in {*_countries_of_zones(), "UTC"} if z in available))
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    """Deprecated alias -> the zone it now names (tzdata's links, "L target alias")."""
+    text = files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+def canonical_time_zone(name: str) -> str:
+    """The canonical zone for a name that may be an old alias ("GB" -> "Europe/London").
+
+    A link may point at a zone `zone.tab` leaves out (a backward-compatibility zone); the name is
+    then returned as it is."""
+    if name in canonical_time_zones():
+        return name
+    target = _aliases().get(name, name)
+    return target if target in canonical_time_zones() else name
+
+
+def time_zone_label(name: str) -> str:
+    """How the picker shows a zone: "London — United Kingdom", "UTC"."""
+    country = _countries_of_zones().get(name)
+    city = name.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{city} — {country}" if country and country != city else city
+
+
+@cache
+def _grouped() -> tuple[tuple[str, tuple[Choice, ...]], ...]:
+    zones = canonical_time_zones()
+    common = tuple((z, time_zone_label(z)) for z in COMMON_ZONES if z in zones)
+    by_region: dict[str, list[Choice]] = {}
+    for zone in zones:
+        region = REGIONS.get(zone.split("/", 1)[0])
+        if region is not None and "/" in zone:
+            by_region.setdefault(region, []).append((zone, time_zone_label(zone)))
+    regions = tuple(
+        (region, tuple(sorted(by_region[region], key=lambda choice: choice[1])))
+        for region in sorted(by_region)
+    )
+    return (("Common time zones", common), *regions)
+
+
+def time_zone_choices() -> list[tuple[str, list[Choice]]]:
+    """The picker's choices for a Django `ChoiceField`: groups of (zone, label), which a select
+    shows as optgroups. A zone in the common group appears in its region too."""
+    return [(group, list(choices)) for group, choices in _grouped()]
 
 
 def validate_time_zone(value: str) -> None:

@@ -9,14 +9,23 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.issues.models import Backing, Commitment, Issue, MonthlyUpdate, Note
+from peerpower.issues.models import (
+    Backing,
+    Commitment,
+    Issue,
+    MonthlyUpdate,
+    Note,
+    Protocol,
+    ProtocolStep,
+)
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.meetings.queries import agenda_template
@@ -147,6 +156,13 @@ class Command(BaseCommand):
         "and print one login per role."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url",
+            default=settings.SITE_URL,
+            help="The address the demo is served at, printed for the reader (default: SITE_URL).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if Network.objects.filter(slug="northbridge").exists():
             self.stdout.write("The demo network is already loaded.")
@@ -154,7 +170,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
             self.stdout.write(self.style.SUCCESS("Loaded the demo network."))
-        self._print_logins()
+        self._print_logins(str(options["url"]).rstrip("/"))
 
     def _user(self, email: str, name: str, *, mfa: bool = False) -> User:
         if not hasattr(self, "_password_hash"):
@@ -197,11 +213,11 @@ class Command(BaseCommand):
             )
             for n, r, s, b, g in ORGANISATIONS
         ]
-        admin = self._user(f"admin@{DOMAIN}", "Alex Morgan (admin)", mfa=True)
+        admin = self._user(f"admin@{DOMAIN}", "Alex Morgan", mfa=True)
         NetworkRole.objects.create(network=network, user=admin, role=NetworkRole.Role.ADMIN)
-        coach = self._user(f"coach@{DOMAIN}", "Jo Whitfield (coach)")
+        coach = self._user(f"coach@{DOMAIN}", "Jo Whitfield")
         NetworkRole.objects.create(network=network, user=coach, role=NetworkRole.Role.COACH)
-        speaker = self._user(f"speaker@{DOMAIN}", "Dr Sunita Rao (speaker)")
+        speaker = self._user(f"speaker@{DOMAIN}", "Dr Sunita Rao")
         NetworkRole.objects.create(network=network, user=speaker, role=NetworkRole.Role.SPEAKER)
 
         today = timezone.localdate()
@@ -225,7 +241,7 @@ class Command(BaseCommand):
             chair_email = f"chair@{DOMAIN}" if index == 0 else f"chair{index + 1}@{DOMAIN}"
             chair = self._user(
                 chair_email,
-                f"{['Helen Carter', 'Marcus Bell', 'Nadia Rossi'][index]} (chair)",
+                ["Helen Carter", "Marcus Bell", "Nadia Rossi"][index],
                 mfa=True,
             )
             Membership.objects.create(
@@ -244,9 +260,7 @@ class Command(BaseCommand):
                     if (index, n) == (0, 0)
                     else f"{first.lower()}.{last.lower()}@{DOMAIN}"
                 )
-                user = self._user(
-                    email, f"{first} {last}" + (" (member)" if (index, n) == (0, 0) else "")
-                )
+                user = self._user(email, f"{first} {last}")
                 Membership.objects.create(
                     group=group,
                     user=user,
@@ -259,6 +273,85 @@ class Command(BaseCommand):
             self._past_meetings(group, series_start, today, rng)
             series_generate(group=group, today=today, notify=False)
             self._issues(group)
+            if index == 0:
+                self._chairs_to_do(group)
+        self._network_set_up(network, today)
+
+    def _chairs_to_do(self, group: PeerGroup) -> None:
+        """What the chair's home shows: some replies in for the next meeting (others still
+        missing), and the last meeting's attendance not yet recorded."""
+        upcoming = (
+            Meeting.objects.filter(group=group, starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )
+        last = (
+            Meeting.objects.filter(group=group, starts_at__lt=timezone.now())
+            .order_by("-starts_at")
+            .first()
+        )
+        members = list(
+            Membership.objects.filter(group=group).order_by("pk").values_list("user_id", flat=True)
+        )
+        if upcoming is not None:
+            Participation.objects.bulk_create(
+                [Participation(meeting=upcoming, user_id=u, rsvp="attending") for u in members[:6]]
+                + [
+                    Participation(
+                        meeting=upcoming,
+                        user_id=members[6],
+                        rsvp="apologies",
+                        apology_reason="Away at a conference",
+                    )
+                ]
+            )
+        if last is not None:
+            Participation.objects.filter(meeting=last).update(attendance="")
+
+    def _network_set_up(self, network: Network, today: Any) -> None:
+        """The admin's pages with something on each: a second venue nobody uses yet, a protocol
+        of the network's own, and a group still forming (no chair, below its size)."""
+        Venue.objects.create(
+            network=network,
+            name="Riverside Community Hall",
+            address="2 Mill Lane\nLondon\nE3 4PL",
+            access_notes="Ramp at the side door. Hearing loop in the main hall.",
+        )
+        clinic = Protocol.objects.create(
+            network=network,
+            name="Quick clinic",
+            description="A shorter round for a full agenda: one question, one piece of help.",
+        )
+        ProtocolStep.objects.bulk_create(
+            ProtocolStep(protocol=clinic, position=i, name=n, minutes=m, cue=c)
+            for i, (n, m, c) in enumerate(
+                [
+                    ("Present", 3, "The presenter speaks; nobody else"),
+                    ("Questions", 7, "Questions only — no advice yet"),
+                    ("Offers", 8, "Offers of experience, not instructions"),
+                    ("Close", 2, "The presenter says what they will do"),
+                ]
+            )
+        )
+        forming = PeerGroup.objects.create(
+            network=network,
+            name="Harbour Leaders",
+            week_of_month=4,
+            weekday=3,
+            start_time=time(9, 30),
+            end_time=time(13, 30),
+            series_start=(today + relativedelta(months=1)).replace(day=1),
+            description="A new group, forming: three leaders so far, and no chair yet.",
+        )
+        for first, last in [("Ines", "Moreau"), ("Kofi", "Boateng"), ("Lena", "Fischer")]:
+            Membership.objects.create(
+                group=forming,
+                user=self._user(f"{first.lower()}.{last.lower()}@{DOMAIN}", f"{first} {last}"),
+                status=Membership.Status.ACTIVE,
+                joined_on=today,
+                announced_at=timezone.now(),
+            )
+        series_generate(group=forming, today=today, notify=False)
 
     def _past_meetings(self, group: PeerGroup, start: Any, today: Any, rng: random.Random) -> None:
         """Six months of meetings already held, with replies and attendance recorded."""
@@ -369,11 +462,9 @@ class Command(BaseCommand):
                 meeting=upcoming, user=member, work=6, personal=7, comment="A steady month."
             )
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, url: str) -> None:
         self.stdout.write("")
-        self.stdout.write(
-            f"Open http://127.0.0.1:8000 and log in (password for everyone: {PASSWORD}):"
-        )
+        self.stdout.write(f"Open {url}/ and log in (password for everyone: {PASSWORD}):")
         for role, email in [
             ("network admin", f"admin@{DOMAIN}"),
             ("chair", f"chair@{DOMAIN}"),
