@@ -257,3 +257,12 @@ def test_the_network_page_links_to_its_set_up_not_the_django_admin(
     assert "/admin/" not in html
     for name in ("venues", "partners", "organisations", "agenda", "protocols", "settings"):
         assert reverse(f"networks:{name}", args=[world.network.slug]) in html
+
+
+def test_a_zone_saved_under_an_old_alias_is_offered_as_its_zone(
+    world: World, client_for: ClientFor
+) -> None:
+    Network.objects.filter(pk=world.network.pk).update(time_zone="GB")
+    response = client_for(world.admin).get(reverse("networks:settings", args=[world.network.slug]))
+    assert response.context["form"].initial["time_zone"] == "Europe/London"
+    assert '<option value="Europe/London" selected>' in response.content.decode()

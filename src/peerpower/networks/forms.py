@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from peerpower.issues.models import Protocol
-from peerpower.lib.timezones import time_zone_choices
+from peerpower.lib.timezones import canonical_time_zone, time_zone_choices
 from peerpower.networks.actions import Segment, Step
 from peerpower.networks.models import AgendaSegmentKind, Network, Organisation, Partner, Venue
 
@@ -74,6 +74,11 @@ class NetworkSettingsForm(ShapeOnlyModelForm):
         help_texts = {
             "contact_email": "Shown to members and used as the organiser of calendar invitations."
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A zone saved under an old alias is offered as the zone it now names.
+        self.initial["time_zone"] = canonical_time_zone(self.instance.time_zone)
 
 
 class SegmentForm(forms.Form):
