@@ -33,7 +33,9 @@ def test_a_pattern_ending_before_it_starts_is_refused(world: World, client_for: 
     ]
     assert not PeerGroup.objects.filter(name="Friday Forum").exists()
     assert not User.objects.filter(email="chair@example.org").exists()
-    assert b'id="id_end_time_errors"' in response.content
+    # The message sits beside the field, and the field names it for screen readers.
+    assert b'id="id_end_time_error"' in response.content
+    assert b'aria-invalid="true" aria-describedby="id_end_time_error"' in response.content
 
 
 def test_a_valid_group_is_created_with_its_chair_invited_and_a_year_of_meetings(
