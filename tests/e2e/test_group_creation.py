@@ -44,12 +44,22 @@ def test_admin_creates_a_group_meeting_on_the_second_tuesday(
     page.get_by_label("Day").select_option(label="Tuesday")
     page.get_by_label("Starts at").fill("09:30")
     page.get_by_label("Ends at").fill("13:30")
-    page.get_by_label("First month").fill(first_month.isoformat())
+    page.get_by_label("First month").fill(f"{first_month:%Y-%m}")  # a month, not a day
     page.get_by_label("Time zone").select_option("Europe/London")
     page.get_by_label("Default venue").select_option(label="The Common Room")
     page.get_by_label("Chair's email address").fill("grace@example.org")
     page.get_by_label("Chair's name").fill("Grace Okafor")
     screenshot(page, "group-form")
+    # The first dates are shown before anything is saved.
+    page.get_by_role("button", name="Preview the first dates").click()
+    preview = page.get_by_role("region", name="The first meetings")
+    expect(preview.get_by_role("listitem").first).to_have_text(
+        re.compile(rf"^Tuesday {second_tuesdays(first_month, 1)[0].day} {first_month:%B %Y}")
+    )
+    assert not PeerGroup.objects.filter(name="Harbour Leaders").exists()
+    expect(page.get_by_label("First month")).to_have_value(f"{first_month:%Y-%m}")
+    assert_no_axe_violations(page)
+    screenshot(page, "group-preview")
     mail.outbox.clear()
     page.get_by_role("button", name="Create group and invite chair").click()
 

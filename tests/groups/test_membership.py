@@ -118,3 +118,12 @@ def test_pausing_takes_the_meetings_out_of_the_members_calendar_and_resuming_put
     assert {vobject.readOne(content).method.value for _, content, _ in back.attachments} == {
         "REQUEST"
     }
+
+
+def test_the_one_chair_constraint_counts_the_places_held() -> None:
+    # The constraint cannot name Membership.HOLDS_PLACE (Meta cannot see the class's names).
+    [constraint] = [
+        c for c in Membership._meta.constraints if c.name == "membership_one_chair_per_group"
+    ]
+    condition = dict(constraint.condition.children)  # type: ignore[attr-defined]
+    assert condition["status__in"] == list(Membership.HOLDS_PLACE)

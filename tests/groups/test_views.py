@@ -183,3 +183,33 @@ def test_an_admin_cannot_set_up_a_group_with_themselves_as_chair(
         "You cannot be the chair of a group you set up; invite someone else."
     ]
     assert not PeerGroup.objects.filter(name="Friday Forum").exists()
+
+
+def test_setting_up_a_group_previews_its_first_dates_and_warns_of_bank_holidays(
+    world: World, client_for: ClientFor
+) -> None:
+    # The last Monday of May and of August: bank holidays in England, Wales and N. Ireland.
+    response = client_for(world.admin).post(
+        reverse("groups:create"),
+        {
+            "name": "Monday Forum",
+            "week_of_month": "-1",
+            "weekday": "0",
+            "start_time": "09:30",
+            "end_time": "13:30",
+            "series_start": "2030-05",
+            "time_zone": "Europe/London",
+            "min_size": "8",
+            "max_size": "16",
+            "chair_email": "cat@example.org",
+            "preview": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert not PeerGroup.objects.filter(name="Monday Forum").exists()  # nothing saved
+    days = [(p.day.isoformat(), p.bank_holiday) for p in response.context["preview"]]
+    assert days[0] == ("2030-05-27", "Spring Bank Holiday")  # all four nations
+    assert days[3] == ("2030-08-26", "Late Summer Bank Holiday (England, Wales, Northern Ireland)")
+    assert len(days) == 12
+    assert b"2 meetings fall on a bank holiday." in response.content
+    assert b'value="2030-05"' in response.content  # the month, as typed

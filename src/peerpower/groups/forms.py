@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -11,6 +12,13 @@ from peerpower.networks.models import Network, Venue
 
 class GroupForm(forms.ModelForm[PeerGroup]):
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
+    # A month, not a day: the pattern picks the day. A full date is still read (its month).
+    series_start = forms.DateField(
+        label="First month",
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text="The month of the first meeting.",
+    )
     online_link = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -46,7 +54,6 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "series_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -61,6 +68,10 @@ class GroupForm(forms.ModelForm[PeerGroup]):
             protocol_field.queryset = Protocol.objects.filter(Q(network=None) | Q(network=network))
             protocol_field.empty_label = "Issue processing (the standard)"
             protocol_field.label = "How the group works an issue"
+
+    def clean_series_start(self) -> date:
+        value: date = self.cleaned_data["series_start"]
+        return value.replace(day=1)
 
     def _post_clean(self) -> None:
         # Validation of the whole group (pattern ends after it starts, sizes) is the action's

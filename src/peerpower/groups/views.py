@@ -26,6 +26,7 @@ from peerpower.groups.forms import (
     ProposalDecisionForm,
 )
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
+from peerpower.groups.preview import PreviewDay, first_meetings, preview_group
 from peerpower.groups.queries import (
     current_chair,
     current_memberships,
@@ -76,20 +77,34 @@ def group_create(request: AuthenticatedRequest) -> HttpResponse:
         "time_zone": networks[0].time_zone,
     }
     form = GroupCreateForm(request.POST or None, networks=networks, initial=initial)
+    preview: list[PreviewDay] = []
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = dict(form.cleaned_data)
         network = data.pop("network", networks[0])
-        try:
-            group = actions.group_create(network=network, by=request.user, **data)
-        except ValidationError as error:
-            add_action_errors(form, error)
+        if "preview" in request.POST:  # show the first dates; save nothing
+            preview = first_meetings(preview_group(data), today=today)
         else:
-            messages.success(
-                request,
-                f"{group.name} is set up: a year of meetings is in place and the chair is invited.",
-            )
-            return redirect("groups:detail", group.pk)
-    return render(request, "groups/group_form.html", {"form": form, "creating": True})
+            try:
+                group = actions.group_create(network=network, by=request.user, **data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"{group.name} is set up: a year of meetings is in place and the chair is"
+                    " invited.",
+                )
+                return redirect("groups:detail", group.pk)
+    return render(
+        request,
+        "groups/group_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "preview": preview,
+            "holidays": [p for p in preview if p.bank_holiday],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -287,7 +287,7 @@ def attendance_record(*, meeting: Meeting, marks: Mapping[int, str], by: User) -
     members = set(
         Membership.objects.filter(
             group_id=meeting.group_id,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.PAUSED],
+            status__in=Membership.CURRENT,
         ).values_list("user_id", flat=True)
     )
     unknown = set(marks) - members
