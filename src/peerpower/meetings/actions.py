@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -18,10 +19,19 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.actions import issues_carry_over
+from peerpower.lib.dates import format_day
 from peerpower.meetings import tasks
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 from peerpower.meetings.queries import agenda_template
 from peerpower.networks.models import Venue
+
+# A meeting moves within a year of the month it stands for; beyond that a date is a slip.
+MOVE_HORIZON_MONTHS = 12
+
+
+def move_latest_day(meeting: Meeting) -> date:
+    """The last day a meeting may be moved to: a year after its month's first day."""
+    return meeting.slot + relativedelta(months=MOVE_HORIZON_MONTHS)
 
 
 @dataclass(frozen=True)
@@ -159,8 +169,17 @@ def meeting_move(
     _require_scheduled_future(meeting, "moved")
     if ends_at <= starts_at:
         raise ValidationError({"end_time": "The meeting must end after it starts."})
-    if starts_at <= timezone.now():
+    now = timezone.now()
+    if starts_at <= now:
         raise ValidationError({"date": "Choose a time in the future."})
+    latest = move_latest_day(meeting)
+    if starts_at.astimezone(ZoneInfo(meeting.group.time_zone)).date() > latest:
+        raise ValidationError(
+            {
+                "date": f"Choose a date up to {format_day(latest)}: "
+                "a meeting moves within a year of its month."
+            }
+        )
     if venue is not None and venue.network_id != meeting.group.network_id:
         raise ValidationError({"venue": "Choose one of this network's venues."})
     if venue is None and not online_link:

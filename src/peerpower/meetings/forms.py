@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from peerpower.meetings.actions import AgendaSegment
+from peerpower.lib.dates import BoundedDateField, format_day, months_from_today
+from peerpower.meetings.actions import MOVE_HORIZON_MONTHS, AgendaSegment, move_latest_day
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import AgendaSegmentKind, Venue
 
@@ -12,7 +13,11 @@ from peerpower.networks.models import AgendaSegmentKind, Venue
 class MeetingMoveForm(forms.Form):
     """Date and times are in the group's time zone, as the group agrees them."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = BoundedDateField(
+        earliest=months_from_today(0),
+        latest=months_from_today(MOVE_HORIZON_MONTHS),
+        too_early="Choose a time in the future.",
+    )
     start_time = forms.TimeField(
         label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -41,6 +46,14 @@ class MeetingMoveForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        latest = move_latest_day(meeting)
+        date_field = self.fields["date"]
+        if isinstance(date_field, BoundedDateField):
+            date_field.limit(latest=lambda: latest)
+            date_field.too_late = (
+                f"Choose a date up to {format_day(latest)}: "
+                "a meeting moves within a year of its month."
+            )
         venue_field = self.fields["venue"]
         if isinstance(venue_field, forms.ModelChoiceField):
             venue_field.queryset = Venue.objects.filter(network_id=meeting.group.network_id)
@@ -69,9 +82,37 @@ class MeetingCancelForm(forms.Form):
 
 
 class AgendaSegmentForm(forms.Form):
-    title = forms.CharField(max_length=80)
-    kind = forms.ChoiceField(choices=AgendaSegmentKind.choices)
-    minutes = forms.IntegerField(min_value=1, max_value=480)
+    title = forms.CharField(
+        max_length=80,
+        label="Title",
+        error_messages={"required": "Give the segment a title."},
+    )
+    kind = forms.ChoiceField(choices=AgendaSegmentKind.choices, label="Kind")
+    minutes = forms.IntegerField(
+        min_value=1,
+        max_value=480,
+        label="Minutes",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-agenda": "minutes"}),
+        error_messages={
+            "required": "Give the segment a length in minutes.",
+            "invalid": "Give the length as a whole number of minutes.",
+            "min_value": "A segment lasts at least 1 minute.",
+            "max_value": "A segment lasts at most 480 minutes (8 hours).",
+        },
+    )
+
+
+class BaseAgendaFormSet(forms.BaseFormSet[AgendaSegmentForm]):
+    """The agenda's segments; the order and remove controls have plain labels, and the order
+    is a position number the editor's script keeps in step with the rows."""
+
+    def add_fields(self, form: AgendaSegmentForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        order = form.fields["ORDER"]
+        order.label = "Position"
+        order.widget.attrs.update({"inputmode": "numeric", "data-agenda": "order"})
+        form.fields["DELETE"].label = "Remove this segment"
+        form.fields["DELETE"].widget.attrs.update({"data-agenda": "delete"})
 
 
 def segments_of(formset: forms.BaseFormSet[AgendaSegmentForm]) -> list[AgendaSegment]:
@@ -87,9 +128,12 @@ def segments_of(formset: forms.BaseFormSet[AgendaSegmentForm]) -> list[AgendaSeg
     ]
 
 
+# No extra row: the editor adds one when the chair asks (an empty extra row made "Save"
+# refuse an unchanged agenda).
 AgendaFormSet = forms.formset_factory(
     AgendaSegmentForm,
-    extra=1,
+    formset=BaseAgendaFormSet,
+    extra=0,
     can_delete=True,
     can_order=True,
     max_num=20,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from peerpower.meetings.calendar import feed_ics, invitation_ics
 from peerpower.meetings.forms import (
     AgendaFormSet,
     AttendanceForm,
+    BaseAgendaFormSet,
     MeetingCancelForm,
     MeetingMoveForm,
     RsvpForm,
@@ -187,6 +189,46 @@ def meeting_reinstate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("meetings:detail", meeting.pk)
 
 
+def _minutes_phrase(count: int) -> str:
+    return f"{count} minute{pluralize(count)}"
+
+
+def _agenda_rows(
+    meeting: Meeting, formset: BaseAgendaFormSet
+) -> tuple[list[dict[str, object]], str]:
+    """Each segment's form with its times as typed, and a line on how the agenda ends; the
+    editor's script keeps both up to date as the chair types."""
+    rows: list[dict[str, object]] = []
+    at = timezone.localtime(meeting.starts_at)
+    for form in formset:
+        value = form["minutes"].value()
+        try:
+            length = int(value) if value not in (None, "") else 0
+        except (TypeError, ValueError):
+            length = 0
+        times = ""
+        if length >= 1 and not form["DELETE"].value():
+            end = at + timedelta(minutes=length)
+            times = f"{at:%H:%M}–{end:%H:%M}"
+            at = end
+        rows.append({"form": form, "times": times})
+    meeting_end = timezone.localtime(meeting.ends_at)
+    gap = int((meeting_end - at).total_seconds() // 60)
+    if gap < 0:
+        summary = (
+            f"Ends at {at:%H:%M}, {_minutes_phrase(-gap)} after the meeting ends "
+            f"({meeting_end:%H:%M}). Shorten a segment or remove one."
+        )
+    elif gap > 0:
+        summary = (
+            f"Ends at {at:%H:%M}, {_minutes_phrase(gap)} before the meeting ends "
+            f"({meeting_end:%H:%M})."
+        )
+    else:
+        summary = f"Ends at {at:%H:%M}, when the meeting ends."
+    return rows, summary
+
+
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request, pk)
@@ -200,14 +242,21 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             actions.agenda_replace(meeting=meeting, segments=segments_of(formset), by=request.user)
         except ValidationError as error:
-            refused = error.messages  # shown above the table
+            refused = error.messages  # shown above the segments
         else:
             messages.success(request, "The agenda is saved.")
             return redirect("meetings:detail", meeting.pk)
+    rows, summary = _agenda_rows(meeting, formset)
     return render(
         request,
         "meetings/agenda_edit.html",
-        {"meeting": meeting, "formset": formset, "refused": refused},
+        {
+            "meeting": meeting,
+            "formset": formset,
+            "rows": rows,
+            "summary": summary,
+            "refused": refused,
+        },
     )
 
 
