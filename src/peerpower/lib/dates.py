@@ -79,11 +79,10 @@ class BoundedDateField(forms.DateField):
     def _show_bounds(self) -> None:
         self.widget.attrs.update(min=self.earliest().isoformat(), max=self.latest().isoformat())
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "BoundedDateField":
-        # Each form gets a copy of its fields: the picker's limits are today's, not import time's.
-        result: BoundedDateField = super().__deepcopy__(memo)
-        result._show_bounds()
-        return result
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
+        # Each form has its own copy of the field: the picker's limits are today's.
+        self._show_bounds()
+        return super().get_bound_field(form, field_name)
 
     def validate(self, value: Any) -> None:
         super().validate(value)

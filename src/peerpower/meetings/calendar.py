@@ -57,7 +57,9 @@ def meeting_event(meeting: Meeting, *, attendee_emails: Sequence[str] = ()) -> C
         location=meeting_location(meeting),
         url=f"{settings.SITE_URL}{reverse('meetings:detail', args=[meeting.pk])}",
         cancelled=meeting.is_cancelled,
-        organizer_email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        organizer_email=meeting.group.network.contact_email
+        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        organizer_name=meeting.group.network.name,
         attendee_emails=attendee_emails,
     )
 

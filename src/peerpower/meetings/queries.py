@@ -34,7 +34,7 @@ def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
 def meetings_for(user: User | AnonymousUser) -> QuerySet[Meeting]:
     """Meetings that belong in the person's own calendar and reminders."""
     return Meeting.objects.filter(group__in=groups_attended_by(user)).select_related(
-        "group", "venue"
+        "group__network", "venue"
     )
 
 

@@ -31,7 +31,7 @@ def _attendees(group_id: int, user_ids: Sequence[int] | None = None) -> list[Use
 def _meetings(ids: Sequence[int]) -> list[Meeting]:
     return list(
         Meeting.objects.filter(pk__in=ids)
-        .select_related("group", "venue")
+        .select_related("group__network", "venue")
         .prefetch_related("agenda_items")
         .order_by("starts_at")
     )
@@ -132,7 +132,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             Meeting.objects.filter(
                 status=Meeting.Status.SCHEDULED, starts_at__gt=after, starts_at__lte=until
             )
-            .select_related("group", "venue")
+            .select_related("group__network", "venue")
             .prefetch_related("agenda_items")
         )
         for meeting in meetings:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -21,8 +22,8 @@ from peerpower.meetings import actions
 from peerpower.meetings.calendar import feed_ics, invitation_ics
 from peerpower.meetings.forms import (
     AgendaFormSet,
+    AgendaSegmentForm,
     AttendanceForm,
-    BaseAgendaFormSet,
     MeetingCancelForm,
     MeetingMoveForm,
     RsvpForm,
@@ -194,7 +195,7 @@ def _minutes_phrase(count: int) -> str:
 
 
 def _agenda_rows(
-    meeting: Meeting, formset: BaseAgendaFormSet
+    meeting: Meeting, formset: BaseFormSet[AgendaSegmentForm]
 ) -> tuple[list[dict[str, object]], str]:
     """Each segment's form with its times as typed, and a line on how the agenda ends; the
     editor's script keeps both up to date as the chair types."""
