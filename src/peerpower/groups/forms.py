@@ -6,19 +6,28 @@ from django.db.models import Q
 
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol
+from peerpower.lib.dates import BoundedDateField, months_from_today
 from peerpower.lib.timezones import time_zone_choices
 from peerpower.networks.models import Network, Venue
+
+SERIES_START_EARLIEST = date(2000, 1, 1)
+GROUP_SIZE_MAX = 100
 
 
 class GroupForm(forms.ModelForm[PeerGroup]):
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
     # A month, not a day: the pattern picks the day. A full date is still read (its month).
-    series_start = forms.DateField(
+    # Bounded, so a slip of the keyboard (the year 9999) is refused here, not by a crash later.
+    series_start = BoundedDateField(
         label="First month",
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text="The month of the first meeting.",
+        earliest=lambda: SERIES_START_EARLIEST,
+        latest=months_from_today(24),
     )
+    min_size = forms.IntegerField(label="Smallest size", min_value=1, max_value=GROUP_SIZE_MAX)
+    max_size = forms.IntegerField(label="Largest size", min_value=1, max_value=GROUP_SIZE_MAX)
     online_link = forms.URLField(
         required=False,
         assume_scheme="https",

@@ -77,7 +77,11 @@ class BoundedDateField(forms.DateField):
         self._show_bounds()
 
     def _show_bounds(self) -> None:
-        self.widget.attrs.update(min=self.earliest().isoformat(), max=self.latest().isoformat())
+        # In the widget's own format: a month picker takes "2027-01", a date picker a full date.
+        shape = getattr(self.widget, "format", None) or "%Y-%m-%d"
+        self.widget.attrs.update(
+            min=self.earliest().strftime(shape), max=self.latest().strftime(shape)
+        )
 
     def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
         # Each form has its own copy of the field: the picker's limits are today's.

@@ -81,6 +81,10 @@ class MeetingCancelForm(forms.Form):
     )
 
 
+# As the database constraint agenda_item_minutes_range.
+AGENDA_SEGMENT_MAX_MINUTES = 480
+
+
 class AgendaSegmentForm(forms.Form):
     title = forms.CharField(
         max_length=80,
@@ -90,7 +94,7 @@ class AgendaSegmentForm(forms.Form):
     kind = forms.ChoiceField(choices=AgendaSegmentKind.choices, label="Kind")
     minutes = forms.IntegerField(
         min_value=1,
-        max_value=480,
+        max_value=AGENDA_SEGMENT_MAX_MINUTES,
         label="Minutes",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-agenda": "minutes"}),
         error_messages={
@@ -108,9 +112,18 @@ class BaseAgendaFormSet(forms.BaseFormSet[AgendaSegmentForm]):
 
     def add_fields(self, form: AgendaSegmentForm, index: int | None) -> None:
         super().add_fields(form, index)
-        order = form.fields["ORDER"]
-        order.label = "Position"
-        order.widget.attrs.update({"inputmode": "numeric", "data-agenda": "order"})
+        form.fields["ORDER"] = forms.IntegerField(
+            label="Position",
+            required=False,
+            min_value=1,
+            max_value=99,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-agenda": "order"}),
+            error_messages={
+                "invalid": "Give the position as a whole number.",
+                "min_value": "Positions start at 1.",
+                "max_value": "Give a position up to 99.",
+            },
+        )
         form.fields["DELETE"].label = "Remove this segment"
         form.fields["DELETE"].widget.attrs.update({"data-agenda": "delete"})
 
@@ -154,15 +167,27 @@ class RsvpForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
+    """The register: one mark per current member; "All present" marks everyone present."""
+
+    all_present = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
         choices = [(v, label.capitalize()) for v, label in Participation.Attendance.choices if v]
         for person in people:
             self.fields[f"user_{person.user_id}"] = forms.ChoiceField(
-                label=person.user.display_name, choices=[("", "—"), *choices], required=False
+                label=person.user.display_name,
+                choices=[*choices, ("", "Not recorded")],
+                required=False,
+                widget=forms.RadioSelect,
             )
 
     def marks(self) -> dict[int, str]:
         """Every person's mark; an empty one clears what was recorded."""
-        return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}
+        everyone = self.cleaned_data.get("all_present")
+        return {
+            int(name.removeprefix("user_")): Participation.Attendance.PRESENT if everyone else value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("user_")
+        }

@@ -21,6 +21,7 @@ from peerpower.lib.rules import can
 from peerpower.meetings import actions
 from peerpower.meetings.calendar import feed_ics, invitation_ics
 from peerpower.meetings.forms import (
+    AGENDA_SEGMENT_MAX_MINUTES,
     AgendaFormSet,
     AgendaSegmentForm,
     AttendanceForm,
@@ -59,7 +60,7 @@ def _rsvp_context(
         mine = replies.get(request.user.pk)
     else:
         mine = Participation.objects.filter(meeting=meeting, user=request.user).first()
-    open_for_replies = can_rsvp and not meeting.is_cancelled and meeting.starts_at > timezone.now()
+    open_for_replies = can_rsvp and not meeting.is_cancelled and not meeting.has_started()
     if form is None and open_for_replies:
         initial = {"rsvp": mine.rsvp, "reason": mine.apology_reason} if mine and mine.rsvp else {}
         form = RsvpForm(initial=initial)
@@ -73,6 +74,17 @@ def _rsvp_context(
     }
 
 
+def meeting_state(meeting: Meeting) -> str:
+    """What the page says the meeting is: cancelled, ended, under way or upcoming."""
+    if meeting.is_cancelled:
+        return "cancelled"
+    if meeting.has_ended():
+        return "ended"
+    if meeting.has_started():
+        return "under_way"
+    return "upcoming"
+
+
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     can_manage = can(request.user, "meetings.manage", meeting)
@@ -84,7 +96,12 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     counts = {
         "attending": sum(1 for p in replies.values() if p.rsvp == Participation.Rsvp.ATTENDING),
         "apologies": sum(1 for p in replies.values() if p.rsvp == Participation.Rsvp.APOLOGIES),
+        "present": sum(
+            1 for p in replies.values() if p.attendance == Participation.Attendance.PRESENT
+        ),
+        "recorded": sum(1 for p in replies.values() if p.attendance),
     }
+    state = meeting_state(meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -96,8 +113,9 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "people": people,
             "counts": counts,
             "show_group_zone": meeting.group.time_zone != request.user.time_zone,
-            "has_started": meeting.starts_at <= timezone.now(),
-            "has_ended": meeting.ends_at <= timezone.now(),
+            "state": state,
+            "has_started": meeting.has_started(),
+            "has_ended": meeting.has_ended(),
         },
     )
 
@@ -208,7 +226,7 @@ def _agenda_rows(
         except (TypeError, ValueError):
             length = 0
         times = ""
-        if length >= 1 and not form["DELETE"].value():
+        if 1 <= length <= AGENDA_SEGMENT_MAX_MINUTES and not form["DELETE"].value():
             end = at + timedelta(minutes=length)
             times = f"{at:%H:%M}–{end:%H:%M}"
             at = end
@@ -265,10 +283,11 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request, pk)
     people = list(current_memberships(meeting.group))
-    recorded = dict(
-        Participation.objects.filter(meeting=meeting).values_list("user_id", "attendance")
-    )
-    initial = {f"user_{m.user_id}": recorded.get(m.user_id, "") for m in people}
+    replies = {p.user_id: p for p in Participation.objects.filter(meeting=meeting)}
+    initial = {
+        f"user_{m.user_id}": replies[m.user_id].attendance if m.user_id in replies else ""
+        for m in people
+    }
     form = AttendanceForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +297,13 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Attendance is saved.")
             return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+    rows = [
+        {"person": m, "field": form[f"user_{m.user_id}"], "reply": replies.get(m.user_id)}
+        for m in people
+    ]
+    return render(
+        request, "meetings/attendance.html", {"meeting": meeting, "form": form, "rows": rows}
+    )
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:

@@ -1,0 +1,310 @@
+"""Every date, time and number field of every form, fed values people (and scripts) type:
+never a server error, always a clear message beside the field, nothing saved.
+
+The table below has a row per field. A form added with a date, time or number field and no
+row here fails `test_every_date_time_and_number_field_has_a_row`, so it is fuzzed too.
+"""
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from importlib import import_module
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.issues.models import Issue
+from peerpower.meetings.models import AgendaItem, Meeting
+from tests import factories
+from tests.conftest import ClientFor, World
+from tests.htmlforms import form_data
+
+DATES = [
+    "9999-12-31",
+    "10000-01-01",
+    "0001-01-01",
+    "1900-01-01",
+    "2027-02-30",
+    "2027-13-01",
+    "31/12/9999",
+    "tomorrow",
+    "-1",
+    "9" * 40,
+    "2027-01-01T00:00",
+    "\x00",
+]
+TIMES = ["25:00", "24:60", "-01:00", "9:99", "noon", "99999999999", "12:00:99999", "\x00"]
+NUMBERS = [
+    "-1",
+    "-9223372036854775809",
+    "99999999999999999999999",
+    "32768",
+    "1e400",
+    "NaN",
+    "Infinity",
+    "1.5",
+    "abc",
+    "0x10",
+    "\x00",
+]
+KINDS = {"date": DATES, "time": TIMES, "number": NUMBERS}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A page with the form, who fills it, and what it holds when filled in correctly."""
+
+    who: str
+    url: Callable[[World], str]
+    # The valid data: read off the page (`containing` one of its fields), then `filled`.
+    containing: str
+    filled: Callable[[World], dict[str, str]] = lambda w: {}
+    # Makes the form appear (e.g. the pledge taken, the meeting near enough to check in).
+    prepare: Callable[[World], None] = lambda w: None
+    post_url: Callable[[World], str] | None = None
+    # The id the page gives the field's input, when it is not "id_" + the posted name.
+    auto_id: str = "id_{}"
+
+
+@dataclass(frozen=True)
+class Row:
+    form: str  # "app.forms.ClassName"
+    field: str  # the field's name in the form
+    kind: str  # date, time or number
+    target: Target
+    posted_as: str = ""  # the posted name, when a prefix is added (formsets)
+    valid: tuple[str, ...] = ()  # values of the table this field rightly accepts
+
+
+def _next(w: World) -> Meeting:
+    return w.next_meeting()
+
+
+def _pledged(w: World) -> None:
+    Membership.objects.filter(group=w.group).update(pledge_accepted_at=timezone.now())
+
+
+def _pledged_and_near(w: World) -> None:
+    """Pledged, with the next meeting in three days: inside the check-in window."""
+    _pledged(w)
+    factories.move_meeting(_next(w), timezone.now().replace(microsecond=0) + timedelta(days=3))
+
+
+def _worked_issue(w: World) -> Issue:
+    """An issue of the member's that the room has worked, so a commitment can be recorded."""
+    issue, _ = Issue.objects.get_or_create(
+        group=w.group,
+        meeting=_next(w),
+        presenter=w.member,
+        defaults={"question": "How do I fuzz?", "status": Issue.Status.WORKED},
+    )
+    return issue
+
+
+GROUP_CREATE = Target(
+    who="admin",
+    url=lambda w: reverse("groups:create"),
+    containing="series_start",
+    filled=lambda w: {
+        "name": "Fuzz Forum",
+        "series_start": (timezone.localdate().replace(day=1) + timedelta(days=40)).isoformat(),
+        "start_time": "09:30",
+        "end_time": "13:30",
+        "min_size": "8",
+        "max_size": "16",
+        "chair_email": "fuzz-chair@example.org",
+    },
+)
+GROUP_EDIT = Target(
+    who="admin", url=lambda w: reverse("groups:edit", args=[w.group.pk]), containing="name"
+)
+MOVE = Target(
+    who="chair",
+    url=lambda w: reverse("meetings:move", args=[_next(w).pk]),
+    containing="start_time",
+    filled=lambda w: {"online_link": "https://meet.example.org/fuzz"},
+)
+AGENDA = Target(
+    who="chair",
+    url=lambda w: reverse("meetings:agenda", args=[_next(w).pk]),
+    containing="agenda-TOTAL_FORMS",
+)
+CHECK_IN = Target(
+    who="member",
+    url=lambda w: reverse("issues:meeting", args=[_next(w).pk]),
+    post_url=lambda w: reverse("issues:check_in", args=[_next(w).pk]),
+    containing="work",
+    prepare=_pledged_and_near,
+    filled=lambda w: {"work": "7", "personal": "6", "comment": ""},
+)
+ISSUE_NEW = Target(
+    who="member",
+    url=lambda w: reverse("issues:meeting", args=[_next(w).pk]),
+    post_url=lambda w: reverse("issues:submit", args=[_next(w).pk]),
+    containing="question",
+    prepare=_pledged,
+    filled=lambda w: {"question": "How do I fuzz a form?", "urgency": "2"},
+)
+CHAIR_ISSUE_NEW = Target(
+    who="chair",
+    url=lambda w: reverse("issues:meeting", args=[_next(w).pk]),
+    post_url=lambda w: reverse("issues:submit", args=[_next(w).pk]),
+    containing="presenter",
+    prepare=_pledged,
+    filled=lambda w: {"question": "How do I fuzz a form?", "urgency": "2"},
+    auto_id="chair_{}",
+)
+COMMITMENT = Target(
+    who="member",
+    url=lambda w: reverse("issues:detail", args=[_worked_issue(w).pk]),
+    post_url=lambda w: reverse("issues:commitment", args=[_worked_issue(w).pk]),
+    containing="due_on",
+    prepare=_pledged,
+    filled=lambda w: {
+        "text": "Call the other CEO",
+        "due_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
+    },
+)
+
+ROWS = [
+    Row("groups.forms.GroupCreateForm", "series_start", "date", GROUP_CREATE),
+    Row("groups.forms.GroupCreateForm", "start_time", "time", GROUP_CREATE),
+    Row("groups.forms.GroupCreateForm", "end_time", "time", GROUP_CREATE),
+    Row("groups.forms.GroupCreateForm", "min_size", "number", GROUP_CREATE),
+    Row("groups.forms.GroupCreateForm", "max_size", "number", GROUP_CREATE),
+    Row("groups.forms.GroupCreateForm", "week_of_month", "number", GROUP_CREATE, valid=("-1",)),
+    Row("groups.forms.GroupCreateForm", "weekday", "number", GROUP_CREATE),
+    Row("groups.forms.GroupForm", "series_start", "date", GROUP_EDIT),
+    Row("groups.forms.GroupForm", "start_time", "time", GROUP_EDIT),
+    Row("groups.forms.GroupForm", "end_time", "time", GROUP_EDIT),
+    Row("groups.forms.GroupForm", "min_size", "number", GROUP_EDIT),
+    Row("groups.forms.GroupForm", "max_size", "number", GROUP_EDIT),
+    Row("groups.forms.GroupForm", "week_of_month", "number", GROUP_EDIT, valid=("-1",)),
+    Row("groups.forms.GroupForm", "weekday", "number", GROUP_EDIT),
+    Row("meetings.forms.MeetingMoveForm", "date", "date", MOVE),
+    Row("meetings.forms.MeetingMoveForm", "start_time", "time", MOVE),
+    Row("meetings.forms.MeetingMoveForm", "end_time", "time", MOVE),
+    Row("meetings.forms.AgendaSegmentForm", "minutes", "number", AGENDA, "agenda-1-minutes"),
+    Row("meetings.forms.AgendaFormSet", "ORDER", "number", AGENDA, "agenda-1-ORDER"),
+    Row("issues.forms.UpdateForm", "work", "number", CHECK_IN),
+    Row("issues.forms.UpdateForm", "personal", "number", CHECK_IN),
+    Row("issues.forms.IssueForm", "urgency", "number", ISSUE_NEW),
+    Row("issues.forms.ChairIssueForm", "urgency", "number", CHAIR_ISSUE_NEW),
+    Row("issues.forms.CommitmentForm", "due_on", "date", COMMITMENT),
+]
+
+
+def _is_fuzzed_kind(field: forms.Field) -> bool:
+    if isinstance(
+        field,
+        forms.IntegerField
+        | forms.FloatField
+        | forms.DecimalField
+        | forms.DateField
+        | forms.TimeField
+        | forms.DateTimeField
+        | forms.DurationField,
+    ):
+        return True
+    # A choice whose values are numbers (a ModelForm's choices field, or coerce=int).
+    return isinstance(field, forms.TypedChoiceField) and field.coerce.__name__ != "<lambda>"
+
+
+def _project_forms() -> Iterator[tuple[str, dict[str, forms.Field]]]:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("peerpower."):
+            continue
+        try:
+            module = import_module(f"{config.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        label = f"{config.name.removeprefix('peerpower.')}.forms"
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if obj.__module__ != module.__name__:
+                continue
+            if issubclass(obj, forms.BaseForm):
+                yield f"{label}.{name}", dict(obj.base_fields)
+            elif issubclass(obj, forms.BaseFormSet) and getattr(obj, "can_order", False):
+                yield f"{label}.{name}", {"ORDER": forms.IntegerField()}
+
+
+def test_every_date_time_and_number_field_has_a_row() -> None:
+    covered = {(row.form, row.field) for row in ROWS}
+    missing = sorted(
+        f"{form}.{name}"
+        for form, fields in _project_forms()
+        for name, field in fields.items()
+        if _is_fuzzed_kind(field) and (form, name) not in covered
+    )
+    assert missing == [], "add a row to ROWS in tests/test_form_fuzz.py for each of these"
+
+
+class _ErrorReader(HTMLParser):
+    """The text of the element with a given id."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted, self.depth, self.text = wanted, 0, ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.wanted:
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text += data
+
+
+def error_beside(html: str, input_id: str) -> str:
+    reader = _ErrorReader(f"{input_id}_errors")
+    reader.feed(html)
+    return reader.text.strip()
+
+
+def _snapshot() -> tuple[object, ...]:
+    return (
+        PeerGroup.objects.count(),
+        list(Meeting.objects.values_list("pk", "starts_at", "ends_at", "sequence")),
+        list(AgendaItem.objects.values_list("meeting_id", "position", "title", "minutes")),
+        Issue.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.form}.{row.field}")
+def test_bad_values_get_a_message_beside_their_field(
+    row: Row, world: World, client_for: ClientFor
+) -> None:
+    target = row.target
+    target.prepare(world)
+    client: Client = client_for(getattr(world, target.who))
+    page = client.get(target.url(world))
+    assert page.status_code == 200
+    valid = form_data(page.content, containing=target.containing) | target.filled(world)
+    name = row.posted_as or row.field
+    before = _snapshot()
+    problems = []
+    for value in KINDS[row.kind]:
+        if value in row.valid:
+            continue
+        response = client.post((target.post_url or target.url)(world), {**valid, name: value})
+        message = error_beside(response.content.decode(), target.auto_id.format(name))
+        if response.status_code >= 500 or response.status_code not in (200, 400):
+            problems.append(f"{value!r}: status {response.status_code}")
+        elif not message:
+            problems.append(f"{value!r}: no message beside {name}")
+        elif _snapshot() != before:
+            problems.append(f"{value!r}: something was saved")
+    assert problems == []
