@@ -75,7 +75,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "meeting page as member": (
         "member",
         lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),
-        8,
+        7,
     ),
     "network page as admin": (
         "admin",

@@ -25,9 +25,7 @@ def agenda_of(meeting: Meeting) -> list[tuple[str, int]]:
 
 
 def no_sideways_scroll(page: Page) -> bool:
-    return bool(
-        page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    )
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def setup() -> tuple[Meeting, str]:
@@ -67,9 +65,7 @@ def test_chair_edits_the_agenda(live_server: LiveServer, page: Page) -> None:
     screenshot(page, "agenda-editor")
     page.get_by_role("button", name="Save agenda").click()
     expect(page.get_by_role("status")).to_contain_text("The agenda is saved.")
-    expect(page.get_by_role("table", name="Agenda with start times")).to_contain_text(
-        "10:00–10:45"
-    )
+    expect(page.get_by_role("table", name="Agenda with start times")).to_contain_text("10:00–10:45")
     assert_no_axe_violations(page)
     assert agenda_of(meeting)[1] == ("Expert speaker", 45)
 

@@ -71,7 +71,7 @@ def test_member_sends_apologies_with_a_reason_then_says_they_will_come(
     expect(reply.get_by_role("status")).to_have_text("Saved.")
     expect(reply).to_contain_text("You replied: apologies (I am at a board meeting).")
     who = page.get_by_role("region", name="Who is coming")
-    expect(who).to_contain_text("0 attending · 1 apologies")
+    expect(who).to_contain_text("0 attending · 1 sent apologies")
     expect(who.get_by_role("listitem").filter(has_text="Maya Member")).to_contain_text("apologies")
     expect(reply.get_by_label("Reason for apologies")).not_to_have_attribute("aria-invalid", "true")
     assert_no_axe_violations(page)
@@ -82,7 +82,7 @@ def test_member_sends_apologies_with_a_reason_then_says_they_will_come(
     send_reply(page, meeting)
     expect(reply.get_by_role("status")).to_have_text("Saved.")
     expect(reply).to_contain_text("You replied: attending.")
-    expect(who).to_contain_text("1 attending · 0 apologies")
+    expect(who).to_contain_text("1 attending · no apologies")
     expect(who.get_by_role("listitem").filter(has_text="Maya Member")).to_contain_text("attending")
     expect(reply.get_by_label("I'll be there")).to_be_checked()
     assert_no_axe_violations(page)
@@ -94,6 +94,6 @@ def test_member_sends_apologies_with_a_reason_then_says_they_will_come(
 
     # A fresh load shows the same.
     page.reload()
-    expect(who).to_contain_text("1 attending · 0 apologies")
+    expect(who).to_contain_text("1 attending · no apologies")
     expect(reply).to_contain_text("You replied: attending.")
     assert_no_axe_violations(page)

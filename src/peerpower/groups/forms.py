@@ -24,7 +24,7 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text="The month of the first meeting.",
         earliest=lambda: SERIES_START_EARLIEST,
-        latest=months_from_today(24),
+        latest=months_from_today(60),
     )
     min_size = forms.IntegerField(label="Smallest size", min_value=1, max_value=GROUP_SIZE_MAX)
     max_size = forms.IntegerField(label="Largest size", min_value=1, max_value=GROUP_SIZE_MAX)

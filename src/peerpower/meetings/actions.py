@@ -20,9 +20,10 @@ from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.actions import issues_carry_over
 from peerpower.lib.dates import format_day
+from peerpower.lib.rules import require
 from peerpower.meetings import tasks
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
-from peerpower.meetings.queries import agenda_template
+from peerpower.meetings.queries import agenda_template, has_confidential_record
 from peerpower.networks.models import Venue
 
 # A meeting moves within a year of the month it stands for; beyond that a date is a slip.
@@ -149,11 +150,24 @@ def series_generate(
     return SeriesChanges(created=created, updated=updated, cancelled=cancelled)
 
 
-def _require_scheduled_future(meeting: Meeting, verb: str) -> None:
+def _lock(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked until the transaction ends and read afresh, so a decision
+    such as "has it started?" cannot be overtaken by the room starting at the same moment."""
+    fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.started_at, meeting.ended_at = fresh.started_at, fresh.ended_at
+    meeting.status, meeting.sequence = fresh.status, fresh.sequence
+    return meeting
+
+
+def _require_not_started(meeting: Meeting, verb: str) -> None:
+    """Once a meeting has begun (by the clock or the room, whichever was first) what is said
+    in it belongs to that day: it is never moved, cancelled or re-dated."""
     if meeting.is_cancelled:
         raise ValidationError(f"This meeting is cancelled; it cannot be {verb}.")
-    if meeting.ends_at <= timezone.now():
+    if meeting.has_ended():
         raise ValidationError(f"This meeting is over; it cannot be {verb}.")
+    if meeting.has_started():
+        raise ValidationError(f"This meeting has started; it can no longer be {verb}.")
 
 
 def meeting_move(
@@ -165,15 +179,22 @@ def meeting_move(
     online_link: str,
     by: User,
 ) -> Meeting:
-    """Give one meeting another time or place; it then keeps that through regeneration."""
-    _require_scheduled_future(meeting, "moved")
+    """Give one meeting another time or place; it then keeps that through regeneration.
+
+    Refused once the meeting has started, and, once anything confidential exists for it
+    (issues, check-ins), a move to another day: the joined-later rule reads the meeting's day,
+    so that day stays fixed. Locks the meeting's row; members are emailed on commit.
+    """
+    require(by, "meetings.move", meeting)
+    _require_not_started(meeting, "moved")
     if ends_at <= starts_at:
         raise ValidationError({"end_time": "The meeting must end after it starts."})
     now = timezone.now()
     if starts_at <= now:
         raise ValidationError({"date": "Choose a time in the future."})
     latest = move_latest_day(meeting)
-    if starts_at.astimezone(ZoneInfo(meeting.group.time_zone)).date() > latest:
+    new_day = starts_at.astimezone(ZoneInfo(meeting.group.time_zone)).date()
+    if new_day > latest:
         raise ValidationError(
             {
                 "date": f"Choose a date up to {format_day(latest)}: "
@@ -187,6 +208,16 @@ def meeting_move(
             {"venue": "Give a venue or an online link, so people know where to go."}
         )
     with transaction.atomic():
+        _lock(meeting)
+        _require_not_started(meeting, "moved")
+        if new_day != meeting.day and has_confidential_record(meeting):
+            raise ValidationError(
+                {
+                    "date": f"Issues or check-ins are already in for this meeting, so it stays "
+                    f"on {meeting.day:%A} {format_day(meeting.day)}. Choose another time that "
+                    "day, or cancel it and hold another meeting."
+                }
+            )
         meeting.starts_at, meeting.ends_at = starts_at, ends_at
         meeting.venue, meeting.online_link = venue, online_link
         meeting.changed_by_hand = True
@@ -207,13 +238,21 @@ def meeting_move(
 
 
 def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
-    _require_scheduled_future(meeting, "cancelled")
+    """Call a meeting off before it starts; its open issues go to the next meeting.
+
+    Refused once the meeting has started (by the clock or the room). Locks the meeting's row;
+    members are emailed a cancellation on commit.
+    """
+    require(by, "meetings.cancel", meeting)
+    _require_not_started(meeting, "cancelled")
     reason = reason.strip()
     if not reason:
         raise ValidationError(
             {"reason": "Say why, so members know (for example: venue unavailable)."}
         )
     with transaction.atomic():
+        _lock(meeting)
+        _require_not_started(meeting, "cancelled")
         meeting.status = Meeting.Status.CANCELLED
         meeting.cancel_reason = reason
         meeting.changed_by_hand = True
@@ -227,12 +266,17 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
 
 
 def meeting_reinstate(*, meeting: Meeting, by: User) -> Meeting:
-    """Undo a cancellation: the meeting is on again at its time, and calendars are updated."""
+    """Undo a cancellation before the meeting's time: it is on again, and calendars are
+    updated on commit. Locks the meeting's row."""
+    require(by, "meetings.reinstate", meeting)
     if not meeting.is_cancelled:
         raise ValidationError("This meeting is not cancelled.")
-    if meeting.starts_at <= timezone.now():
+    if meeting.has_started():
         raise ValidationError("This meeting's time has passed; move it to a new date instead.")
     with transaction.atomic():
+        _lock(meeting)
+        if not meeting.is_cancelled:
+            raise ValidationError("This meeting is not cancelled.")
         meeting.status = Meeting.Status.SCHEDULED
         meeting.cancel_reason = ""
         meeting.sequence += 1
@@ -251,11 +295,17 @@ class AgendaSegment:
 def agenda_replace(
     *, meeting: Meeting, segments: Sequence[AgendaSegment], by: User
 ) -> list[AgendaItem]:
-    """Replace the meeting's agenda; refuses one that runs past the meeting's end."""
+    """Replace the meeting's agenda before it starts; refuses one that runs past the end.
+
+    Once the meeting has started the room runs on the agenda, so it is kept as it was.
+    """
+    require(by, "meetings.edit_agenda", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled; its agenda cannot be changed.")
-    if meeting.ends_at <= timezone.now():
+    if meeting.has_ended():
         raise ValidationError("This meeting is over; its agenda is kept as it was.")
+    if meeting.has_started():
+        raise ValidationError("This meeting has started; its agenda is kept as it was.")
     if not segments:
         raise ValidationError("An agenda needs at least one segment.")
     total = sum(s.minutes for s in segments)
@@ -275,10 +325,14 @@ def agenda_replace(
         )
 
 
-def rsvp_set(*, meeting: Meeting, user: User, rsvp: str, reason: str = "") -> Participation:
+def rsvp_set(*, meeting: Meeting, by: User, rsvp: str, reason: str = "") -> Participation:
+    """The person's own reply (attending, or apologies with a reason) until the meeting
+    starts; a second reply replaces the first. One row per person and meeting (a unique
+    constraint), written with update_or_create."""
+    require(by, "meetings.rsvp", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled, so there is nothing to reply to.")
-    if meeting.starts_at <= timezone.now():
+    if meeting.has_started():
         raise ValidationError("This meeting has started; replies are closed.")
     if rsvp not in (Participation.Rsvp.ATTENDING, Participation.Rsvp.APOLOGIES):
         raise ValidationError({"rsvp": "Choose attending or apologies."})
@@ -290,17 +344,19 @@ def rsvp_set(*, meeting: Meeting, user: User, rsvp: str, reason: str = "") -> Pa
     with transaction.atomic():
         participation, _ = Participation.objects.update_or_create(
             meeting=meeting,
-            user=user,
+            user=by,
             defaults={"rsvp": rsvp, "apology_reason": reason, "responded_at": timezone.now()},
         )
     return participation
 
 
 def attendance_record(*, meeting: Meeting, marks: Mapping[int, str], by: User) -> None:
-    """Record who was present, absent or excused; only for current members, once it has begun."""
+    """Record who was present, absent or excused; only for current members, once it has
+    begun. An empty mark clears what was recorded. Writes in one transaction."""
+    require(by, "meetings.record_attendance", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled; there is no attendance to record.")
-    if meeting.starts_at > timezone.now():
+    if not meeting.has_started():
         raise ValidationError("Attendance can be recorded once the meeting has started.")
     allowed = set(Participation.Attendance.values)
     members = set(

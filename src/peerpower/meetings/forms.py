@@ -85,6 +85,11 @@ class MeetingCancelForm(forms.Form):
 AGENDA_SEGMENT_MAX_MINUTES = 480
 
 
+class MeetingReinstateForm(forms.Form):
+    """Reinstating asks nothing more: the button is the whole request. A form all the same,
+    so every POST comes in the same way and a field added later has its place."""
+
+
 class AgendaSegmentForm(forms.Form):
     title = forms.CharField(
         max_length=80,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import attendance_window, groups_attended_by, groups_visible_to
+from peerpower.issues.models import Issue, MonthlyUpdate
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
 
@@ -188,3 +189,12 @@ def reply_of(user: User, meeting: Meeting | None) -> Participation | None:
     if meeting is None:
         return None
     return Participation.objects.filter(meeting=meeting, user=user).first()
+
+
+def has_confidential_record(meeting: Meeting) -> bool:
+    """Whether anything said for this meeting is on record (an issue, withdrawn or not, or a
+    check-in): its day then decides who may read it, so the day must not change."""
+    return (
+        Issue.objects.filter(meeting_id=meeting.pk).exists()
+        or MonthlyUpdate.objects.filter(meeting_id=meeting.pk).exists()
+    )

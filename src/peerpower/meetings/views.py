@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.models import User
-from peerpower.groups.models import Membership
-from peerpower.groups.queries import current_memberships, membership_of
+from peerpower.groups.access import access_for
+from peerpower.groups.queries import current_memberships
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings import actions
@@ -27,6 +27,7 @@ from peerpower.meetings.forms import (
     AttendanceForm,
     MeetingCancelForm,
     MeetingMoveForm,
+    MeetingReinstateForm,
     RsvpForm,
     segments_of,
 )
@@ -45,6 +46,17 @@ def get_meeting_for_manager(request: AuthenticatedRequest, pk: int) -> Meeting:
     return meeting
 
 
+def meeting_state(meeting: Meeting) -> str:
+    """What the page says the meeting is: cancelled, ended, under way or upcoming."""
+    if meeting.is_cancelled:
+        return "cancelled"
+    if meeting.has_ended():
+        return "ended"
+    if meeting.has_started():
+        return "under_way"
+    return "upcoming"
+
+
 def _rsvp_context(
     request: AuthenticatedRequest,
     meeting: Meeting,
@@ -52,8 +64,8 @@ def _rsvp_context(
     replies: dict[int, Participation] | None = None,
 ) -> dict[str, object]:
     """The reply box; `replies` (all of the meeting's, if the caller has them) saves a query."""
-    membership = membership_of(request.user, meeting.group)
-    can_rsvp = membership is not None and membership.status == Membership.Status.ACTIVE
+    seat = access_for(request.user).seat(meeting.group_id)
+    can_rsvp = can(request.user, "meetings.rsvp", meeting)
     if not can_rsvp:
         mine = None
     elif replies is not None:
@@ -66,23 +78,13 @@ def _rsvp_context(
         form = RsvpForm(initial=initial)
     return {
         "meeting": meeting,
-        "membership": membership,
+        "seat": seat,
         "can_rsvp": can_rsvp,
         "mine": mine,
         "rsvp_form": form,
         "open_for_replies": open_for_replies,
+        "state": meeting_state(meeting),
     }
-
-
-def meeting_state(meeting: Meeting) -> str:
-    """What the page says the meeting is: cancelled, ended, under way or upcoming."""
-    if meeting.is_cancelled:
-        return "cancelled"
-    if meeting.has_ended():
-        return "ended"
-    if meeting.has_started():
-        return "under_way"
-    return "upcoming"
 
 
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -101,19 +103,18 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         "recorded": sum(1 for p in replies.values() if p.attendance),
     }
-    state = meeting_state(meeting)
+    context = _rsvp_context(request, meeting, replies=replies)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
-            **_rsvp_context(request, meeting, replies=replies),
+            **context,
             "can_manage": can_manage,
             "segments": segments,
             "overruns": bool(segments) and segments[-1].ends_at > meeting.ends_at,
             "people": people,
             "counts": counts,
             "show_group_zone": meeting.group.time_zone != request.user.time_zone,
-            "state": state,
             "has_started": meeting.has_started(),
             "has_ended": meeting.has_ended(),
         },
@@ -123,15 +124,14 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    membership = membership_of(request.user, meeting.group)
-    if membership is None or membership.status != Membership.Status.ACTIVE:
-        raise Http404
+    if not can(request.user, "meetings.rsvp", meeting):
+        raise Http404  # as for a meeting out of sight: replies are the members' own business
     form: RsvpForm | None = RsvpForm(request.POST)
     if form is not None and form.is_valid():
         try:
             actions.rsvp_set(
                 meeting=meeting,
-                user=request.user,
+                by=request.user,
                 rsvp=form.cleaned_data["rsvp"],
                 reason=form.cleaned_data["reason"],
             )
@@ -197,7 +197,10 @@ def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_reinstate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request, pk)
+    form = MeetingReinstateForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(list(form.non_field_errors()))
         actions.meeting_reinstate(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
