@@ -214,7 +214,10 @@ def _is_fuzzed_kind(field: forms.Field) -> bool:
     ):
         return True
     # A choice whose values are numbers (a ModelForm's choices field, or coerce=int).
-    return isinstance(field, forms.TypedChoiceField) and field.coerce.__name__ != "<lambda>"
+    return (
+        isinstance(field, forms.TypedChoiceField)
+        and getattr(field.coerce, "__name__", "") != "<lambda>"
+    )
 
 
 def _project_forms() -> Iterator[tuple[str, dict[str, forms.Field]]]:
@@ -230,7 +233,7 @@ def _project_forms() -> Iterator[tuple[str, dict[str, forms.Field]]]:
             if obj.__module__ != module.__name__:
                 continue
             if issubclass(obj, forms.BaseForm):
-                yield f"{label}.{name}", dict(obj.base_fields)
+                yield f"{label}.{name}", dict(getattr(obj, "base_fields", {}))
             elif issubclass(obj, forms.BaseFormSet) and getattr(obj, "can_order", False):
                 yield f"{label}.{name}", {"ORDER": forms.IntegerField()}
 

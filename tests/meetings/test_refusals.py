@@ -19,7 +19,7 @@ from tests import factories
 from tests.conftest import World
 
 # Given the world, set up what the action needs and return the call to make as `by`.
-Call = Callable[[World], Callable[[User], object]]
+Call = Callable[[World], Callable[..., object]]
 
 
 def _upcoming(w: World) -> Meeting:
@@ -39,7 +39,7 @@ def _cancelled(w: World) -> Meeting:
     return meeting
 
 
-def _move(w: World) -> Callable[[User], object]:
+def _move(w: World) -> Callable[..., object]:
     meeting = _upcoming(w)
     start = meeting.starts_at + timedelta(hours=1)
     return lambda by: actions.meeting_move(
