@@ -173,6 +173,29 @@ COMMITMENT = Target(
     },
 )
 
+NETWORK_SETTINGS = Target(
+    who="admin",
+    url=lambda w: reverse("networks:settings", args=[w.network.slug]),
+    containing="issue_retention_months",
+)
+NETWORK_AGENDA = Target(
+    who="admin",
+    url=lambda w: reverse("networks:agenda", args=[w.network.slug]),
+    containing="segment-TOTAL_FORMS",
+)
+PROTOCOL_NEW = Target(
+    who="admin",
+    url=lambda w: reverse("networks:protocol_create", args=[w.network.slug]),
+    containing="step-TOTAL_FORMS",
+    filled=lambda w: {
+        "name": "Fuzz protocol",
+        "step-0-name": "Listen",
+        "step-0-minutes": "5",
+        "step-0-cue": "Listen only",
+        "step-0-ORDER": "1",
+    },
+)
+
 ROWS = [
     Row("groups.forms.GroupCreateForm", "series_start", "date", GROUP_CREATE),
     Row("groups.forms.GroupCreateForm", "start_time", "time", GROUP_CREATE),
@@ -198,6 +221,28 @@ ROWS = [
     Row("issues.forms.IssueForm", "urgency", "number", ISSUE_NEW),
     Row("issues.forms.ChairIssueForm", "urgency", "number", CHAIR_ISSUE_NEW),
     Row("issues.forms.CommitmentForm", "due_on", "date", COMMITMENT),
+    Row(
+        "networks.forms.NetworkSettingsForm",
+        "issue_retention_months",
+        "number",
+        NETWORK_SETTINGS,
+    ),
+    Row("networks.forms.SegmentForm", "minutes", "number", NETWORK_AGENDA, "segment-1-minutes"),
+    Row(
+        "networks.forms.SegmentFormSet",
+        "ORDER",
+        "number",
+        NETWORK_AGENDA,
+        "segment-1-ORDER",
+    ),
+    Row("networks.forms.StepForm", "minutes", "number", PROTOCOL_NEW, "step-0-minutes"),
+    Row(
+        "networks.forms.StepFormSet",
+        "ORDER",
+        "number",
+        PROTOCOL_NEW,
+        "step-0-ORDER",
+    ),
 ]
 
 
@@ -213,11 +258,11 @@ def _is_fuzzed_kind(field: forms.Field) -> bool:
         | forms.DurationField,
     ):
         return True
-    # A choice whose values are numbers (a ModelForm's choices field, or coerce=int).
-    return (
-        isinstance(field, forms.TypedChoiceField)
-        and getattr(field.coerce, "__name__", "") != "<lambda>"
-    )
+    # A choice whose values are numbers (a ModelForm's integer choices, or coerce=int).
+    if not isinstance(field, forms.TypedChoiceField):
+        return False
+    values = [value for value, _ in field.choices if value not in ("", None)]  # type: ignore[misc]
+    return bool(values) and all(isinstance(value, int) for value in values)
 
 
 def _project_forms() -> Iterator[tuple[str, dict[str, forms.Field]]]:
@@ -230,11 +275,14 @@ def _project_forms() -> Iterator[tuple[str, dict[str, forms.Field]]]:
             continue
         label = f"{config.name.removeprefix('peerpower.')}.forms"
         for name, obj in inspect.getmembers(module, inspect.isclass):
-            if obj.__module__ != module.__name__:
-                continue
-            if issubclass(obj, forms.BaseForm):
+            if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
                 yield f"{label}.{name}", dict(getattr(obj, "base_fields", {}))
-            elif issubclass(obj, forms.BaseFormSet) and getattr(obj, "can_order", False):
+            # formset_factory's classes name Django's module as theirs: go by their form.
+            elif (
+                issubclass(obj, forms.BaseFormSet)
+                and getattr(obj, "can_order", False)
+                and obj.form.__module__ == module.__name__
+            ):
                 yield f"{label}.{name}", {"ORDER": forms.IntegerField()}
 
 

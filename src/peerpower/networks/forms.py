@@ -94,7 +94,19 @@ class BaseOrderedFormSet(forms.BaseFormSet[Any]):
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields["ORDER"].label = "Position"
+        # Bounded like every number people type (tests/test_form_fuzz.py): a position is 1-99.
+        form.fields["ORDER"] = forms.IntegerField(
+            label="Position",
+            required=False,
+            min_value=1,
+            max_value=99,
+            widget=forms.NumberInput,
+            error_messages={
+                "invalid": "Give the position as a whole number.",
+                "min_value": "Positions start at 1.",
+                "max_value": "Give a position up to 99.",
+            },
+        )
         form.fields["DELETE"].label = "Remove"
 
 
