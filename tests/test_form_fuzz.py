@@ -261,7 +261,8 @@ def _is_fuzzed_kind(field: forms.Field) -> bool:
     # A choice whose values are numbers (a ModelForm's integer choices, or coerce=int).
     if not isinstance(field, forms.TypedChoiceField):
         return False
-    values = [value for value, _ in field.choices if value not in ("", None)]  # type: ignore[misc]
+    choices: list[tuple[object, object]] = list(field.choices)  # type: ignore[arg-type]
+    values = [value for value, _ in choices if value not in ("", None)]
     return bool(values) and all(isinstance(value, int) for value in values)
 
 
