@@ -332,7 +332,7 @@ class _ErrorReader(HTMLParser):
 
 
 def error_beside(html: str, input_id: str) -> str:
-    reader = _ErrorReader(f"{input_id}_errors")
+    reader = _ErrorReader(f"{input_id}_error")
     reader.feed(html)
     return reader.text.strip()
 
