@@ -108,19 +108,28 @@ def test_a_person_is_told_when_the_admin_changes_their_account(
     assert "- Name\n" in message.body
 
 
-def test_a_person_is_told_when_the_admin_gives_them_a_network_role(
+def test_the_admin_cannot_give_a_network_role(world: World, superuser: User) -> None:
+    # Roles come through the invitation flow, which refuses inviting oneself: a superuser who
+    # could make themselves a network admin here could then invite themselves in as a chair.
+    response = admin_client(superuser).post(
+        reverse("admin:networks_networkrole_add"),
+        {"network": world.network.pk, "user": superuser.pk, "role": "admin"},
+    )
+    assert response.status_code == 403
+    assert not NetworkRole.objects.filter(user=superuser).exists()
+
+
+def test_a_person_is_told_when_the_admin_removes_their_network_role(
     world: World,
     superuser: User,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
+    role = NetworkRole.objects.get(user=world.admin, role="admin")
     client = admin_client(superuser)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:networks_networkrole_add"),
-            {"network": world.network.pk, "user": world.member.pk, "role": "coach"},
-        )
-    assert NetworkRole.objects.filter(user=world.member, role="coach").exists()
+        client.post(reverse("admin:networks_networkrole_delete", args=[role.pk]), {"post": "yes"})
+    assert not NetworkRole.objects.filter(pk=role.pk).exists()
     [message] = mail.outbox
-    assert message.to == [world.member.email]
-    assert "- coach of Northbridge: given" in message.body
+    assert message.to == [world.admin.email]
+    assert "- network admin of Northbridge: taken away" in message.body

@@ -6,18 +6,21 @@ first. Whoever joins, and whoever becomes chair, is announced to the group in th
 that lets them in (see `groups.history`).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from peerpower.accounts.models import Invitation, User
 from peerpower.accounts.tasks import send_welcome_calendar
 from peerpower.groups import history
+from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+from peerpower.meetings.models import Meeting
 from peerpower.meetings.tasks import send_calendar_withdrawal
 
 
@@ -117,11 +120,12 @@ def join(*, invitation: Invitation, user: User) -> Membership:
         .get(group_id=invitation.group_id, user=user)
     )
     group = membership.group
+    _require_invitation_still_stands(invitation, membership)
     today = timezone.localdate(timezone=ZoneInfo(group.time_zone))
     newcomer = membership.status == Membership.Status.INVITED
     if newcomer:
         membership.status = Membership.Status.ACTIVE
-        membership.joined_on, membership.left_on = today, None
+        membership.joined_on, membership.left_on = first_day_for_newcomer(group, today), None
         membership.save(update_fields=["status", "joined_on", "left_on"])
         group_id, user_id = group.pk, user.pk
         transaction.on_commit(lambda: send_welcome_calendar(group_id=group_id, user_id=user_id))
@@ -142,6 +146,35 @@ def join(*, invitation: Invitation, user: User) -> Membership:
             proposed_by=membership.proposed_by,
         )
     return membership
+
+
+def first_day_for_newcomer(group: PeerGroup, today: date) -> date:
+    """The first meeting day a person joining now may see: today, unless a meeting of the group
+    today has already begun (by the clock or the room), whose session they were not part of."""
+    now = timezone.now()
+    begun_today = Meeting.objects.filter(group=group, day=today).filter(
+        Q(started_at__isnull=False) | Q(starts_at__lte=now)
+    )
+    return today + timedelta(days=1) if begun_today.exists() else today
+
+
+def _require_invitation_still_stands(invitation: Invitation, membership: Membership) -> None:
+    """An invitation is only as good as its sender's standing when it is accepted: a member's
+    must come from the group's chair as they are now, a chair's from one of the network's
+    admins; and a chair's invitation to an existing member needs them still active."""
+    sender = invitation.invited_by
+    group = membership.group
+    if invitation.role == Invitation.Role.CHAIR:
+        stands = sender is not None and access_for(sender).administers(group.network_id)
+        if membership.status not in (Membership.Status.INVITED, Membership.Status.ACTIVE):
+            stands = False
+    else:
+        stands = sender is not None and access_for(sender).is_chair(group.pk)
+    if not stands:
+        raise ValidationError(
+            "This invitation no longer stands: whoever sent it can no longer invite you, or "
+            "your place in the group has changed. Ask the group's chair or the network's admins."
+        )
 
 
 def _hand_over_chair(*, invitation: Invitation, membership: Membership, today: date) -> None:

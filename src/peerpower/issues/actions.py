@@ -169,7 +169,10 @@ def issue_delete(*, issue: Issue, by: User) -> None:
     any time; the room lets go of it first."""
     require(by, "issues.delete", issue)
     with transaction.atomic():
-        RoomState.objects.filter(issue=issue).update(issue=None, step=0, step_started_at=None)
+        # A new version, so every open screen's poll fetches the room without the issue.
+        RoomState.objects.filter(issue=issue).update(
+            issue=None, step=0, step_started_at=None, version=F("version") + 1
+        )
         issue.delete()
 
 
@@ -398,7 +401,7 @@ def issues_erase_expired(*, now: datetime | None = None) -> int:
         cutoff = now - relativedelta(months=network.issue_retention_months)
         with transaction.atomic():
             old = Issue.objects.filter(group__network=network, meeting__starts_at__lt=cutoff)
-            RoomState.objects.filter(issue__in=old).update(issue=None)
+            RoomState.objects.filter(issue__in=old).update(issue=None, version=F("version") + 1)
             erased += old.delete()[1].get("issues.Issue", 0)
             MonthlyUpdate.objects.filter(
                 meeting__group__network=network, meeting__starts_at__lt=cutoff
@@ -443,5 +446,7 @@ def issues_erase_own(*, group: PeerGroup, by: User) -> int:
     require(by, "issues.keep_own_record", group)
     with transaction.atomic():
         own = Issue.objects.filter(group=group, presenter=by)
-        RoomState.objects.filter(issue__in=own).update(issue=None, step=0, step_started_at=None)
+        RoomState.objects.filter(issue__in=own).update(
+            issue=None, step=0, step_started_at=None, version=F("version") + 1
+        )
         return own.delete()[1].get("issues.Issue", 0)

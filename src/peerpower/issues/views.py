@@ -292,6 +292,7 @@ def _issue_page(
 @PRIVATE
 @SENSITIVE
 @require_http_methods(["GET", "POST"])
+@sensitive_variables()  # every local here holds the issue's words (`initial` above all)
 def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
     if not can(request.user, "issues.edit", issue):

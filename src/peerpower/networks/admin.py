@@ -3,7 +3,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.forms import ModelForm
 from django.http import HttpRequest
 
 from peerpower.accounts.admin import tell_of_change
@@ -57,20 +56,20 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(NetworkRole)
 class NetworkRoleAdmin(admin.ModelAdmin[NetworkRole]):
+    """Read and remove only: a role is given through the invitation flow, which the person
+    accepts and which refuses anyone inviting themselves; a superuser could otherwise make
+    themselves a network admin here and invite themselves in as a chair."""
+
     list_display = ("user", "role", "network")
     list_filter = ("role", "network")
     list_select_related = ("user", "network")
     raw_id_fields = ("user",)
 
-    def save_model(
-        self, request: HttpRequest, obj: NetworkRole, form: ModelForm[NetworkRole], change: bool
-    ) -> None:
-        super().save_model(request, obj, form, change)
-        tell_of_change(
-            user_id=obj.user_id,
-            changed=[f"{obj.get_role_display()} of {obj.network}: given"],
-            by_id=request.user.pk,
-        )
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: NetworkRole | None = None) -> bool:
+        return False
 
     def delete_model(self, request: HttpRequest, obj: NetworkRole) -> None:
         super().delete_model(request, obj)

@@ -1,0 +1,1 @@
+from tests.issues.conftest import session  # noqa: F401  re-export the issues `session` fixture
