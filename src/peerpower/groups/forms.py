@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from peerpower.groups.models import Membership, PeerGroup
@@ -26,8 +27,6 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         earliest=lambda: SERIES_START_EARLIEST,
         latest=months_from_today(60),
     )
-    min_size = forms.IntegerField(label="Smallest size", min_value=1, max_value=GROUP_SIZE_MAX)
-    max_size = forms.IntegerField(label="Largest size", min_value=1, max_value=GROUP_SIZE_MAX)
     online_link = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -68,6 +67,10 @@ class GroupForm(forms.ModelForm[PeerGroup]):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("min_size", "max_size"):  # bounded, so 40000 is refused beside the field
+            size = self.fields[name]
+            size.validators += [MinValueValidator(1), MaxValueValidator(GROUP_SIZE_MAX)]
+            size.widget.attrs.update(min=1, max=GROUP_SIZE_MAX)
         venue_field = self.fields["default_venue"]
         if isinstance(venue_field, forms.ModelChoiceField):
             venue_field.queryset = Venue.objects.filter(network=network)
