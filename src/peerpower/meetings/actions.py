@@ -54,6 +54,13 @@ def _fit_agenda(template: list[tuple[str, str, int]], minutes: int) -> list[tupl
     return fitted
 
 
+def _would_re_date_a_record(meeting: Meeting, starts_at: datetime) -> bool:
+    """Following the pattern would move to another day a meeting that already has something
+    confidential on record (whose day decides who may read it): leave such a meeting alone."""
+    new_day = starts_at.astimezone(ZoneInfo(meeting.group.time_zone)).date()
+    return new_day != meeting.day and has_confidential_record(meeting)
+
+
 def series_generate(
     *, group: PeerGroup, today: date | None = None, notify: bool = True
 ) -> SeriesChanges:
@@ -62,8 +69,10 @@ def series_generate(
 
     Meetings are keyed by month. A future meeting nobody changed by hand follows the pattern
     (its time moves if the pattern moved); one changed by hand (moved, cancelled, another
-    venue) is left exactly as it is. Past meetings are never touched. Takes a lock on the
-    group row so two regenerations of one group run one after the other.
+    venue) is left exactly as it is. Past meetings, meetings under way, and meetings that
+    following the pattern would move to another day while something is on record for them
+    (issues, check-ins) are never touched. Takes a lock on the group row so two regenerations
+    of one group run one after the other.
     """
     today = today or timezone.localdate()
     now = timezone.now()
@@ -104,7 +113,11 @@ def series_generate(
                     for i, (t, k, m) in enumerate(_fit_agenda(template, minutes))
                 )
                 created.append(meeting)
-            elif not meeting.changed_by_hand and meeting.starts_at > now:
+            elif (
+                not meeting.changed_by_hand
+                and not meeting.has_started(now)
+                and not _would_re_date_a_record(meeting, starts_at)
+            ):
                 changes = (
                     meeting.starts_at != starts_at
                     or meeting.ends_at != ends_at
@@ -133,7 +146,8 @@ def series_generate(
                 slot < first
                 and not meeting.changed_by_hand
                 and not meeting.is_cancelled
-                and meeting.starts_at > now
+                and not meeting.has_started(now)
+                and not has_confidential_record(meeting)
             ):
                 meeting.status = Meeting.Status.CANCELLED
                 meeting.cancel_reason = "The group's series now starts later."
