@@ -124,12 +124,20 @@ def start_refusal(meeting: Meeting, now: datetime | None = None) -> str:
 
 
 def something_recorded(meeting: Meeting) -> bool:
-    """An issue taken up or a note taken: the meeting can no longer go back to not started."""
+    """Anything the room has recorded — an issue taken up or worked, one the chair added once it
+    began, a note, a check-in given since it began: the meeting can no longer go back to not
+    started."""
+    began = meeting.started_at
+    issues = models.Q(started_at__isnull=False) | models.Q(status=Issue.Status.WORKED)
+    if began is not None:
+        issues |= models.Q(created_at__gte=began)
     return (
-        Issue.objects.filter(meeting=meeting)
-        .filter(models.Q(started_at__isnull=False) | models.Q(status=Issue.Status.WORKED))
-        .exists()
+        Issue.objects.filter(meeting=meeting).filter(issues).exists()
         or Note.objects.filter(issue__meeting=meeting).exists()
+        or (
+            began is not None
+            and MonthlyUpdate.objects.filter(meeting=meeting, created_at__gte=began).exists()
+        )
     )
 
 
