@@ -88,6 +88,7 @@ def invitation_create(
 
 
 def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token opens (tokens are stored only as their hash), if any."""
     return (
         Invitation.objects.select_related("network", "group", "user", "invited_by")
         .filter(token_hash=hash_token(token))

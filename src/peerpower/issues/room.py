@@ -82,6 +82,7 @@ def protocol_for(meeting: Meeting) -> Protocol:
 
 
 def default_protocol() -> Protocol:
+    """The first built-in protocol, which a group uses until it chooses another."""
     protocol = (
         Protocol.objects.prefetch_related("steps").filter(network=None).order_by("pk").first()
     )

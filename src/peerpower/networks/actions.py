@@ -138,6 +138,7 @@ def venue_delete(*, venue: Venue, by: User) -> None:
 
 
 def venue_in_use_message(venue: Venue, groups: list[str], meetings: int) -> str:
+    """Why a venue cannot be deleted yet, in a sentence the admin can act on."""
     parts = []
     if groups:
         parts.append(
@@ -512,6 +513,7 @@ REPLY_REMINDER_GAP = timedelta(days=1)
 
 
 def reply_reminder_key(meeting: Meeting) -> str:
+    """The shared-cache key that remembers when the replies to a meeting were last chased."""
     return f"peerpower:replies-reminded:{meeting.pk}"
 
 
