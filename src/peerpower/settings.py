@@ -249,6 +249,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Our own wording for some of allauth's strings (sentence case): locale/en_GB.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
