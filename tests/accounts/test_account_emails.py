@@ -1,5 +1,6 @@
 """allauth's emails speak in Peer Power's words, not its stock ones."""
 
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +22,7 @@ def test_the_password_reset_email_is_in_the_sites_words(world: World) -> None:
 
 def test_an_unconfirmed_address_gets_the_sites_confirmation_email(db: None) -> None:
     user = factories.make_user("Nia New")
-    user.emailaddress_set.update(verified=False)
+    EmailAddress.objects.filter(user=user).update(verified=False)
     mail.outbox.clear()
     Client().post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
     [message] = mail.outbox
