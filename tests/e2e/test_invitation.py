@@ -14,6 +14,7 @@ from tests import factories
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.helpers import log_in, screenshot
 
+from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership
 
@@ -92,3 +93,24 @@ def test_invitee_accepts_and_sets_a_password(
     priya = User.objects.get(email="priya@example.org")
     assert priya.check_password(NEW_PASSWORD)
     assert Membership.objects.get(group=group, user=priya).status == Membership.Status.ACTIVE
+
+
+def test_withdrawing_an_invitation_asks_first(live_server: LiveServer, page: Page) -> None:
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(network, "Tuesday Leaders")
+    chair = factories.add_member(
+        group, factories.make_user("Helen Chair", mfa=True), role="chair"
+    ).user
+    invitation_create(
+        network=network, group=group, role="member", email="pat@example.org", name="Pat", by=chair
+    )
+    log_in(page, live_server.url, chair.email)
+    page.goto(f"{live_server.url}/groups/{group.pk}/")
+    # One click only opens the question; nothing is withdrawn yet.
+    page.get_by_text("Withdraw invitation to Pat").click()
+    expect(page.get_by_text("Their link stops working at once.")).to_be_visible()
+    assert Membership.objects.filter(group=group, user__email="pat@example.org").exists()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Withdraw the invitation to Pat").click()
+    expect(page.get_by_role("status")).to_contain_text("The invitation to pat@example.org is")
+    assert not Membership.objects.filter(group=group, user__email="pat@example.org").exists()
