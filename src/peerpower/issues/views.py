@@ -5,6 +5,7 @@ Every page reads through `peerpower.issues.queries`; none filters confidential r
 Forms that carry what members write are marked sensitive, so error reports never include it.
 """
 
+import time
 from typing import Any, cast
 
 from django.contrib import messages
@@ -55,6 +56,7 @@ from peerpower.issues.queries import (
     queue_for,
     readers_of,
     report_back_for,
+    room_version,
     room_version_for,
     updates_visible_to,
 )
@@ -464,6 +466,8 @@ def _room_page(
 ) -> HttpResponse:
     if view.shown:  # the room showed the issue in hand: a read, for the access log
         actions.issue_views_record(issues=view.shown, user=request.user)
+    if not view.practice:  # only reached through the seat check (_meeting_for_room)
+        _trust_room_seat(request, meeting.pk)
     return render(
         request,
         template,
@@ -493,11 +497,33 @@ class _PollRequest(AuthenticatedRequest):
     room_version: int | None
 
 
+# A session that was shown a room with its seat checked is trusted with the room's bare version
+# for this long. An unchanged poll then costs one primary-key lookup and no seat check: its
+# answer (204, "nothing new") carries no content, and a changed room is answered only after
+# the full check. So someone who loses their seat gets nothing new from the next change on.
+ROOM_SEAT_TRUSTED = 60  # seconds
+ROOM_SEATS_KEY = "peerpower.room_seats"
+
+
+def _trust_room_seat(request: HttpRequest, pk: int) -> None:
+    """Remember in the session that this person's seat in the room was checked just now (the
+    session is written at most every half of ROOM_SEAT_TRUSTED, not on every poll)."""
+    now = time.time()
+    seats: dict[str, float] = request.session.get(ROOM_SEATS_KEY, {})
+    if seats.get(str(pk), 0) - now < ROOM_SEAT_TRUSTED / 2:
+        seats = {m: until for m, until in seats.items() if until > now}
+        seats[str(pk)] = now + ROOM_SEAT_TRUSTED
+        request.session[ROOM_SEATS_KEY] = seats
+
+
 def _poll_version(request: HttpRequest, pk: int) -> int | None:
     """The room's version for this person (None: no seat), asked once per request."""
     poll = cast(_PollRequest, request)
     if not hasattr(poll, "room_version"):
-        poll.room_version = room_version_for(poll.user, pk)
+        trusted = poll.session.get(ROOM_SEATS_KEY, {}).get(str(pk), 0) > time.time()
+        poll.room_version = room_version(pk) if trusted else room_version_for(poll.user, pk)
+        if poll.room_version is not None and not trusted:
+            _trust_room_seat(poll, pk)
     return poll.room_version
 
 
