@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -54,18 +55,24 @@ def grow(world: World, times: int) -> None:
         factories.add_member(group, world.member)
 
 
+# The shared cache is a database table on the one-machine set-up and Redis on the many-machine
+# one, so its lookups are SQL on one leg and not on the other: the pins count the page's own
+# queries, not the cache's.
+CACHE_TABLE = f'"{settings.CACHES["default"].get("LOCATION", "")}"'
+
+
 def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return len([q for q in ctx.captured_queries if CACHE_TABLE not in q["sql"]])
 
 
 PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who looks, url, pinned query count)
     "home as member": ("member", lambda w: reverse("home"), 10),
     # The chair's "what next?": replies missing, issues to order, attendance, size (+6).
-    "home as chair": ("chair", lambda w: reverse("home"), 17),
+    "home as chair": ("chair", lambda w: reverse("home"), 16),
     # Across the network: next meetings with reply rates, invitations, chairs and sizes.
     "home as admin": ("admin", lambda w: reverse("home"), 7),
     "home as coach": ("coach", lambda w: reverse("home"), 4),
