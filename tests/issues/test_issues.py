@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -398,3 +399,26 @@ def test_a_commitment_without_a_date_is_refused_next_to_the_field(
         reverse("issues:commitment", args=[issue.pk]), {"text": "Call them", "due_on": "2020-01-01"}
     )
     assert past.context["commitment_form"].errors["due_on"] == ["Choose a date after today."]
+
+
+def test_the_access_log_is_paged_and_keeps_every_row(
+    session: Session, client_for: ClientFor
+) -> None:
+    # 60 readers of 2 issues: 120 rows over three pages of 50.
+    issues = [bring(session), bring(session)]
+    readers = [
+        factories.add_member(session.world.group, factories.make_user(f"Reader {n:02d}")).user
+        for n in range(60)
+    ]
+    IssueView.objects.bulk_create(
+        IssueView(issue=issue, user=reader) for issue in issues for reader in readers
+    )
+    client = client_for(session.alice)
+    url = reverse("issues:access_log", args=[session.world.group.pk])
+    seen: list[str] = []
+    for number in (1, 2, 3):
+        page = client.get(url, {"page": number}).content.decode()
+        seen += re.findall(r"<td>(Reader \d\d)</td>", page)
+    assert len(seen) == 120
+    assert sorted(set(seen)) == sorted(r.name for r in readers)
+    assert "Page 3 of 3" in page

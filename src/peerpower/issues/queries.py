@@ -186,7 +186,7 @@ def access_log_summary(user: User, group: PeerGroup) -> QuerySet[IssueView, dict
             "issue__meeting__starts_at",
         )
         .annotate(days=Count("id"), last=Max("viewed_at"))
-        .order_by("-last")
+        .order_by("-last", "issue_id", "user__email")  # a stable order, so pages do not overlap
     )
 
 
@@ -198,7 +198,7 @@ def readers_of(user: User, issue: Issue) -> QuerySet[IssueView, dict[str, Any]]:
         .exclude(user_id=issue.presenter_id)
         .values("user_id", "user__name", "user__email")
         .annotate(days=Count("id"), last=Max("viewed_at"))
-        .order_by("-last")
+        .order_by("-last", "issue_id", "user__email")  # a stable order, so pages do not overlap
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -441,14 +442,20 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+ACCESS_LOG_PER_PAGE = 50
+
+
 @PRIVATE
 @require_GET
 def access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(groups_visible_to(request.user), pk=pk)
     if not can(request.user, "issues.see_access_log", group):
         raise Http404
-    rows = access_log_summary(request.user, group)[:300]
-    return render(request, "issues/access_log.html", {"group": group, "rows": rows})
+    # Every row is kept and reachable: the log is paged, never cut.
+    page = Paginator(access_log_summary(request.user, group), ACCESS_LOG_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "issues/access_log.html", {"group": group, "page": page})
 
 
 # --- the live room ---------------------------------------------------------------------------
