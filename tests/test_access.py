@@ -104,6 +104,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:ics": only(GROUP_VIEWERS),
     # The feed is reached by its secret token (here: the member's); no log-in needed.
     "meetings:feed": everyone(200, anonymous=200),
+    # A reminder's one-click reply: its token is the key; an unknown or spent one is gone.
+    "meetings:reply": everyone(410, anonymous=410),
     "networks:detail": only({"admin": 200}),
     # The network's set-up: its own admins only; everyone else learns nothing of it.
     **{

@@ -42,6 +42,7 @@ meetings_patterns = (
         path("meetings/<int:pk>/attendance/", meeting_views.attendance, name="attendance"),
         path("meetings/<int:pk>/calendar.ics", meeting_views.meeting_ics, name="ics"),
         path("calendar/<str:token>.ics", meeting_views.calendar_feed, name="feed"),
+        path("reply/<str:token>/", meeting_views.reply_by_link, name="reply"),
     ],
     "meetings",
 )

@@ -19,8 +19,8 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from peerpower.groups.models import Membership
 from peerpower.issues import actions
 from peerpower.issues.models import Commitment, CommitmentStatus, Issue, MonthlyUpdate
+from peerpower.meetings.actions import reminders_send_due as send_due_reminders
 from peerpower.meetings.models import Meeting
-from peerpower.meetings.tasks import send_due_reminders
 from tests import factories, leaks
 from tests.issues.conftest import Session, chair_does
 

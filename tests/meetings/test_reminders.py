@@ -4,8 +4,8 @@ from django.core import mail
 from django.utils import timezone
 
 from peerpower.meetings.actions import meeting_cancel
+from peerpower.meetings.actions import reminders_send_due as send_due_reminders
 from peerpower.meetings.models import ReminderSent
-from peerpower.meetings.tasks import send_due_reminders
 from tests import factories
 from tests.conftest import World
 

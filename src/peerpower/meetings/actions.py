@@ -4,6 +4,8 @@ Each action validates, writes in one transaction and queues its emails on commit
 never announces something that was rolled back.
 """
 
+import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,17 +15,23 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from peerpower.accounts.models import User
+from peerpower.accounts.models import User, hash_token
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.actions import issues_carry_over
 from peerpower.lib.dates import format_day
 from peerpower.lib.rules import require
 from peerpower.meetings import tasks
-from peerpower.meetings.models import AgendaItem, Meeting, Participation
-from peerpower.meetings.queries import agenda_template, has_confidential_record
+from peerpower.meetings.models import (
+    AgendaItem,
+    Meeting,
+    Participation,
+    ReminderSent,
+    ReplyLink,
+)
+from peerpower.meetings.queries import agenda_template, attendees_of, has_confidential_record
 from peerpower.networks.models import Venue
 
 # A meeting moves within a year of the month it stands for; beyond that a date is a slip.
@@ -401,3 +409,122 @@ def attendance_record(*, meeting: Meeting, marks: Mapping[int, str], by: User) -
                 to_update.append(participation)
         Participation.objects.bulk_create(to_create)
         Participation.objects.bulk_update(to_update, ["attendance"])
+
+
+REMINDER_LEADS = {
+    ReminderSent.Kind.WEEK: timedelta(days=7),
+    ReminderSent.Kind.DAY: timedelta(days=1),
+}
+# A claimed reminder not sent by then (its send failed, or its worker died) is claimed again.
+REMINDER_RETRY_AFTER = timedelta(minutes=15)
+# Long enough to read, short enough that an old email in a shared inbox cannot reply for long.
+REPLY_LINK_LIFETIME = timedelta(days=8)
+
+logger = logging.getLogger(__name__)
+
+
+def _claim_reminder(meeting: Meeting, user: User, kind: str, now: datetime) -> int | None:
+    """Claim one reminder for sending; None if it is sent or claimed by another run."""
+    try:
+        with transaction.atomic():
+            row = ReminderSent.objects.create(
+                meeting=meeting, user=user, kind=kind, starts_at=meeting.starts_at, claimed_at=now
+            )
+        return row.pk
+    except IntegrityError:
+        pass
+    stale = ReminderSent.objects.filter(
+        meeting=meeting,
+        user=user,
+        kind=kind,
+        starts_at=meeting.starts_at,
+        sent_at=None,
+        claimed_at__lte=now - REMINDER_RETRY_AFTER,
+    ).first()
+    if stale is None:
+        return None
+    # Only one run wins the re-claim: the update matches the claim time it read.
+    won = ReminderSent.objects.filter(pk=stale.pk, claimed_at=stale.claimed_at).update(
+        claimed_at=now
+    )
+    return stale.pk if won else None
+
+
+def reply_link_create(*, meeting: Meeting, user: User) -> str:
+    """A one-click reply token for this person and meeting, valid until the meeting starts
+    (at most REPLY_LINK_LIFETIME); only its SHA-256 is stored. Returns the token."""
+    token = secrets.token_urlsafe(32)
+    ReplyLink.objects.create(
+        meeting=meeting,
+        user=user,
+        token_hash=hash_token(token),
+        expires_at=min(meeting.starts_at, timezone.now() + REPLY_LINK_LIFETIME),
+    )
+    return token
+
+
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Claim and send each reminder that has come due; returns how many were claimed.
+
+    A reminder is due from its lead time before the meeting until the next shorter reminder
+    is due, so a worker that was down catches up without sending both. Each is claimed by a
+    unique ReminderSent row (safe in several workers at once) keyed by the meeting's time, so
+    a meeting moved after its reminder gets a new one. The email is sent by the
+    `send_reminder` task, which marks the row sent; a claim left unsent (a failed send, a dead
+    worker) is claimed again after REMINDER_RETRY_AFTER. Nobody is reminded who turned it off.
+    """
+    now = now or timezone.now()
+    week, day = REMINDER_LEADS[ReminderSent.Kind.WEEK], REMINDER_LEADS[ReminderSent.Kind.DAY]
+    windows = [
+        (ReminderSent.Kind.WEEK, now + day, now + week, "remind_week_before"),
+        (ReminderSent.Kind.DAY, now, now + day, "remind_day_before"),
+    ]
+    claimed: list[tuple[int, Meeting, User]] = []
+    for kind, after, until, setting in windows:
+        meetings = Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            started_at=None,
+            starts_at__gt=after,
+            starts_at__lte=until,
+        ).select_related("group")
+        for meeting in meetings:
+            sent = set(
+                ReminderSent.objects.filter(meeting=meeting, kind=kind, starts_at=meeting.starts_at)
+                .exclude(sent_at=None, claimed_at__lte=now - REMINDER_RETRY_AFTER)
+                .values_list("user_id", flat=True)
+            )
+            for user in attendees_of(meeting.group_id):
+                if user.pk in sent or not getattr(user, setting):
+                    continue
+                reminder_id = _claim_reminder(meeting, user, kind, now)
+                if reminder_id is not None:
+                    claimed.append((reminder_id, meeting, user))
+    for reminder_id, meeting, user in claimed:
+        token = reply_link_create(meeting=meeting, user=user)
+        try:
+            tasks.send_reminder(reminder_id=reminder_id, now=now.isoformat(), reply_token=token)
+        except Exception:  # a failed send (inline in immediate mode) is retried by a later run
+            logger.exception("Reminder %s was not sent; it will be tried again.", reminder_id)
+    return len(claimed)
+
+
+def rsvp_by_link(*, token: str, rsvp: str, reason: str = "") -> Participation:
+    """Reply with a one-click link from a reminder: no password; the link works once and
+    not after it expires. The reply is the link's person's own, checked like any reply."""
+    link = (
+        ReplyLink.objects.filter(token_hash=hash_token(token))
+        .select_related("meeting__group", "user")
+        .first()
+    )
+    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
+        raise ValidationError(REPLY_LINK_SPENT)
+    with transaction.atomic():
+        spent = ReplyLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now())
+        if not spent:
+            raise ValidationError(REPLY_LINK_SPENT)
+        return rsvp_set(meeting=link.meeting, by=link.user, rsvp=rsvp, reason=reason)
+
+
+REPLY_LINK_SPENT = (
+    "This reply link has been used or has expired. Log in to reply, or to change your reply."
+)

@@ -174,7 +174,13 @@ class Participation(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder already emailed; the unique row makes sending idempotent across workers."""
+    """A reminder claimed for sending, and when it went out.
+
+    The unique row makes claiming idempotent across workers; `sent_at` stays empty until the
+    email is sent, so a send that failed (or a worker that died) is claimed again after a
+    while: at least once, and never twice in the ordinary run. The row is keyed by the time
+    it announced, so a meeting moved after its reminder gets a new one.
+    """
 
     class Kind(models.TextChoices):
         WEEK = "week", "a week before"
@@ -183,12 +189,32 @@ class ReminderSent(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=4, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    # The meeting's start the reminder announces (empty on rows from before it was kept).
+    starts_at = models.DateTimeField(null=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["meeting", "user", "kind"], name="reminder_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "user", "kind", "starts_at"], name="reminder_once_per_time"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} reminder to {self.user_id} for {self.meeting_id}"
+
+
+class ReplyLink(models.Model):
+    """A signed one-click reply from a reminder email: it needs no password, works once and
+    expires when the meeting starts. Only the token's SHA-256 is stored."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Reply link for {self.user_id} to {self.meeting_id}"

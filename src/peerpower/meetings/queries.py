@@ -18,11 +18,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from peerpower.accounts.models import User
+from peerpower.accounts.models import User, hash_token
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import attendance_window, groups_attended_by, groups_visible_to
 from peerpower.issues.models import Issue, MonthlyUpdate
-from peerpower.meetings.models import AgendaItem, Meeting, Participation
+from peerpower.meetings.models import AgendaItem, Meeting, Participation, ReplyLink
 from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
 
 
@@ -197,4 +197,26 @@ def has_confidential_record(meeting: Meeting) -> bool:
     return (
         Issue.objects.filter(meeting_id=meeting.pk).exists()
         or MonthlyUpdate.objects.filter(meeting_id=meeting.pk).exists()
+    )
+
+
+def attendees_of(group_id: int, user_ids: Sequence[int] | None = None) -> list[User]:
+    """Who gets a group's meeting emails and reminders: its active members with an active
+    account (as `groups_attended_by`), by id."""
+    memberships = Membership.objects.filter(group_id=group_id, status=Membership.Status.ACTIVE)
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=user_ids)
+    return [
+        m.user for m in memberships.select_related("user").order_by("user_id") if m.user.is_active
+    ]
+
+
+def reply_link_for(token: str) -> ReplyLink | None:
+    """The one-click reply link a token names, while it can still be used."""
+    return (
+        ReplyLink.objects.filter(
+            token_hash=hash_token(token), used_at=None, expires_at__gt=timezone.now()
+        )
+        .select_related("meeting__group", "meeting__venue", "user")
+        .first()
     )

@@ -5,27 +5,21 @@ Tasks take ids and read fresh rows, so what goes out is what was committed.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peerpower.accounts.models import User
-from peerpower.groups.models import Membership, PeerGroup
+from peerpower.groups.models import PeerGroup
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.calendar import invitation_ics
 from peerpower.meetings.models import Meeting, ReminderSent
-
-
-def _attendees(group_id: int, user_ids: Sequence[int] | None = None) -> list[User]:
-    memberships = Membership.objects.filter(group_id=group_id, status=Membership.Status.ACTIVE)
-    if user_ids is not None:
-        memberships = memberships.filter(user_id__in=user_ids)
-    return [
-        m.user for m in memberships.select_related("user").order_by("user_id") if m.user.is_active
-    ]
+from peerpower.meetings.queries import attendees_of
 
 
 def _meetings(ids: Sequence[int]) -> list[Meeting]:
@@ -58,7 +52,7 @@ def send_series_invitation(
         if not meeting.is_cancelled:
             by_group[meeting.group_id].append(meeting)
     for group_id, meetings in by_group.items():
-        for user in _attendees(group_id, user_ids):
+        for user in attendees_of(group_id, user_ids):
             with timezone.override(user.time_zone):
                 send_templated_email(
                     to=user.email,
@@ -75,7 +69,7 @@ def send_meeting_change(*, meeting_id: int) -> None:
     if not meetings:
         return
     meeting = meetings[0]
-    for user in _attendees(meeting.group_id):
+    for user in attendees_of(meeting.group_id):
         with timezone.override(user.time_zone):
             send_templated_email(
                 to=user.email,
@@ -107,62 +101,53 @@ def send_calendar_withdrawal(*, group_id: int, user_id: int) -> None:
         )
 
 
-REMINDER_LEADS = {
-    ReminderSent.Kind.WEEK: timedelta(days=7),
-    ReminderSent.Kind.DAY: timedelta(days=1),
-}
+@db_task()
+def send_reminder(*, reminder_id: int, now: str, reply_token: str) -> None:
+    """One claimed reminder: the email, with the calendar file and one-click reply links.
 
-
-def send_due_reminders(now: datetime | None = None) -> int:
-    """Email each reminder that has come due and not yet gone out; returns how many were sent.
-
-    A reminder is due from its lead time before the meeting until the next shorter reminder
-    is due, so a worker that was down catches up without sending both. Claiming the
-    ReminderSent row first makes this safe to run in several workers at once.
-    """
-    now = now or timezone.now()
-    sent = 0
-    week, day = REMINDER_LEADS[ReminderSent.Kind.WEEK], REMINDER_LEADS[ReminderSent.Kind.DAY]
-    windows = [
-        (ReminderSent.Kind.WEEK, now + day, now + week, "remind_week_before"),
-        (ReminderSent.Kind.DAY, now, now + day, "remind_day_before"),
-    ]
-    for kind, after, until, setting in windows:
-        meetings = (
-            Meeting.objects.filter(
-                status=Meeting.Status.SCHEDULED, starts_at__gt=after, starts_at__lte=until
-            )
-            .select_related("group__network", "venue")
-            .prefetch_related("agenda_items")
+    Marks the row sent only once the email has gone, so a send that fails is claimed again
+    by a later `reminders_send_due` run. A reminder whose meeting was cancelled or moved since
+    it was claimed is dropped (the moved meeting's time gets its own)."""
+    reminder = (
+        ReminderSent.objects.filter(pk=reminder_id, sent_at=None)
+        .select_related("meeting__group__network", "meeting__venue", "user")
+        .first()
+    )
+    if reminder is None:
+        return
+    meeting, user = reminder.meeting, reminder.user
+    if meeting.is_cancelled or meeting.starts_at != reminder.starts_at:
+        reminder.delete()
+        return
+    at = datetime.fromisoformat(now)
+    zone = ZoneInfo(user.time_zone)
+    days = (meeting.starts_at.astimezone(zone).date() - at.astimezone(zone).date()).days
+    reply_url = f"{settings.SITE_URL}{reverse('meetings:reply', args=[reply_token])}"
+    with timezone.override(zone):
+        send_templated_email(
+            to=user.email,
+            template_prefix="meetings/email/reminder",
+            context={
+                "user": user,
+                "meeting": meeting,
+                "kind": reminder.kind,
+                "days": days,
+                "zone_differs": user.time_zone != meeting.group.time_zone,
+                "attending_url": f"{reply_url}?answer=attending",
+                "apologies_url": f"{reply_url}?answer=apologies",
+            },
+            attachments=[_ics(meeting, user)],
         )
-        for meeting in meetings:
-            already = set(
-                ReminderSent.objects.filter(meeting=meeting, kind=kind).values_list(
-                    "user_id", flat=True
-                )
-            )
-            for user in _attendees(meeting.group_id):
-                if user.pk in already or not getattr(user, setting):
-                    continue
-                try:
-                    with transaction.atomic():
-                        ReminderSent.objects.create(meeting=meeting, user=user, kind=kind)
-                except IntegrityError:
-                    continue  # another worker claimed it
-                with timezone.override(user.time_zone):
-                    send_templated_email(
-                        to=user.email,
-                        template_prefix="meetings/email/reminder",
-                        context={"user": user, "meeting": meeting, "kind": kind},
-                        attachments=[_ics(meeting, user)],
-                    )
-                sent += 1
-    return sent
+    ReminderSent.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def send_reminders() -> None:
-    send_due_reminders()
+    from peerpower.meetings.actions import (  # noqa: PLC0415 — actions queue this module's tasks
+        reminders_send_due,
+    )
+
+    reminders_send_due()
 
 
 @db_periodic_task(crontab(hour="2", minute="15"))

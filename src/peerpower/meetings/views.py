@@ -32,7 +32,12 @@ from peerpower.meetings.forms import (
     segments_of,
 )
 from peerpower.meetings.models import Meeting, Participation, timed_agenda
-from peerpower.meetings.queries import meetings_for, meetings_visible_to, with_agenda
+from peerpower.meetings.queries import (
+    meetings_for,
+    meetings_visible_to,
+    reply_link_for,
+    with_agenda,
+)
 
 
 def get_meeting_for_user(request: AuthenticatedRequest, pk: int) -> Meeting:
@@ -332,3 +337,37 @@ def calendar_feed(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
     since = timezone.now() - timedelta(days=365)
     meetings = with_agenda(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
     return _calendar_response(feed_ics(meetings, name="Peer Power meetings"), "peerpower.ics")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def reply_by_link(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
+    """The reminder email's "I'll be there" / "Send apologies": no password, the token is the
+    key. A GET only shows the choice (mail scanners fetch links); the POST replies, once."""
+    link = reply_link_for(token)
+    if link is None:
+        return render(request, "meetings/reply_by_link.html", {"spent": True}, status=410)
+    answer = request.GET.get("answer", "")
+    initial = {"rsvp": answer} if answer in Participation.Rsvp.values else {}
+    form = RsvpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = actions.rsvp_by_link(
+                token=token, rsvp=form.cleaned_data["rsvp"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return render(
+                request,
+                "meetings/reply_by_link.html",
+                {"meeting": link.meeting, "saved": participation},
+            )
+    response = render(
+        request,
+        "meetings/reply_by_link.html",
+        {"meeting": link.meeting, "person": link.user, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    return response
