@@ -18,6 +18,10 @@ LOCK := requirements/lock.txt
 # Tests run in a random order (pytest-randomly); the header prints the seed, and
 # `PYTEST_ARGS=--randomly-seed=N` replays that order (`=last`: the last run's; `-p no:randomly`: file order).
 PYTEST_ARGS ?=
+# The SQLite leg runs on every core (pytest-xdist): each worker has its own database, and so
+# its own cache table. The PostgreSQL leg shares one Redis database, which the tests clear, so
+# it runs in one process, as does the browser leg.
+XDIST_ARGS ?= -n auto
 # Branch coverage of src/peerpower, measured on the SQLite leg: below this the leg fails.
 COVERAGE_FLOOR ?= 88
 COVERAGE_ARGS := --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
@@ -98,7 +102,7 @@ test: lint typecheck test-sqlite test-postgres test-e2e
 
 # DATABASE_URL is removed so the settings fall back to SQLite whatever the caller's shell has.
 test-sqlite: venv | var
-	env -u DATABASE_URL -u REDIS_URL $(PYTEST) -m "not e2e" $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST) -m "not e2e" $(XDIST_ARGS) $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
 # pytest-django creates (and drops) the test_peerpower database itself.
 # The many-machines configuration: PostgreSQL for data, Redis for the shared cache (rate
