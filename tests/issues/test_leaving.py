@@ -145,3 +145,17 @@ def test_the_record_download_is_a_private_attachment(
         .status_code
         == 404
     )
+
+
+def test_leaving_takes_her_open_issues_out_of_every_queue(
+    session: Session, planted: tuple[Markers, Issue, Issue]
+) -> None:
+    _, worked, theirs = planted
+    proposed = issue_actions.issue_submit(
+        meeting=session.meeting, presenter=session.alice, question="Still open?"
+    )
+    actions.membership_leave(membership=membership(session, session.alice), by=session.alice)
+    statuses = dict(Issue.objects.values_list("pk", "status"))
+    assert statuses[proposed.pk] == Issue.Status.WITHDRAWN
+    assert statuses[worked.pk] == Issue.Status.WORKED  # what the room took up stays
+    assert statuses[theirs.pk] == Issue.Status.PROPOSED

@@ -26,7 +26,7 @@ from peerpower.groups.joining import (
     user_for_email,
 )
 from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
-from peerpower.issues.actions import issues_erase_own
+from peerpower.issues.actions import issues_erase_own, issues_withdraw_open
 from peerpower.issues.models import Protocol
 from peerpower.lib.rules import require
 from peerpower.meetings.actions import series_generate
@@ -350,6 +350,7 @@ def _change_status(membership: Membership, status: Membership.Status, *, by: Use
     with transaction.atomic():
         membership.status = status
         if status == Membership.Status.LEFT:
+            issues_withdraw_open(group=membership.group, presenter=membership.user)
             membership.left_on = max(
                 timezone.localdate(), membership.joined_on or timezone.localdate()
             )

@@ -450,3 +450,12 @@ def issues_erase_own(*, group: PeerGroup, by: User) -> int:
             issue=None, step=0, step_started_at=None, version=F("version") + 1
         )
         return own.delete()[1].get("issues.Issue", 0)
+
+
+def issues_withdraw_open(*, group: PeerGroup, presenter: User) -> int:
+    """Take a departing member's open issues out of every queue: they are withdrawn (seen by
+    nobody once their presenter has left) and erased with the rest by retention. Issues the
+    room has taken up stay as they are. Part of leaving, which is checked by its own action."""
+    return Issue.objects.filter(
+        group=group, presenter=presenter, status__in=Issue.OPEN_STATUSES, started_at__isnull=True
+    ).update(status=Issue.Status.WITHDRAWN, position=None, updated_at=timezone.now())
