@@ -71,8 +71,9 @@ def count_queries(client: Client, url: str) -> int:
 PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who looks, url, pinned query count)
     "home as member": ("member", lambda w: reverse("home"), 10),
-    # The chair's "what next?": replies missing, issues to order, attendance, size (+6).
-    "home as chair": ("chair", lambda w: reverse("home"), 16),
+    # The chair's "what next?": replies missing (and whether they were chased today, a
+    # ReplyReminder row), issues to order, attendance, size (+6).
+    "home as chair": ("chair", lambda w: reverse("home"), 17),
     # Across the network: next meetings with reply rates, invitations, chairs and sizes.
     "home as admin": ("admin", lambda w: reverse("home"), 7),
     "home as coach": ("coach", lambda w: reverse("home"), 4),

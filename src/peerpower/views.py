@@ -9,7 +9,6 @@ and an honest word to coaches and speakers, whose pages do not exist yet.
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -39,9 +38,8 @@ from peerpower.meetings.queries import (
     upcoming,
     with_agenda,
 )
-from peerpower.networks import actions as network_actions
 from peerpower.networks.models import Network, NetworkRole
-from peerpower.networks.queries import invitations_sent_by, invitations_waiting
+from peerpower.networks.queries import invitations_sent_by, invitations_waiting, reminded_today
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -102,7 +100,7 @@ def _as_chair(user: User, access: Access, now: Any) -> dict[str, Any]:
         .values_list("meeting_id")
         .annotate(n=Count("pk"))
     )
-    reminded = cache.get_many([network_actions.reply_reminder_key(m) for m in meetings])
+    reminded = reminded_today(meetings, now)
     attendance = meetings_awaiting_attendance(chaired, now)
     next_of = {m.group_id: m for m in meetings}
     rows = []
@@ -113,8 +111,7 @@ def _as_chair(user: User, access: Access, now: Any) -> dict[str, Any]:
                 "group": group,
                 "meeting": meeting,
                 "waiting": waiting.get(meeting.pk, []) if meeting else [],
-                "reminded": meeting is not None
-                and network_actions.reply_reminder_key(meeting) in reminded,
+                "reminded": meeting is not None and meeting.pk in reminded,
                 "to_order": to_order.get(meeting.pk, 0) if meeting else 0,
                 "attendance": [m for m in attendance if m.group_id == group.pk],
             }

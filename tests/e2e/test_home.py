@@ -66,7 +66,7 @@ def test_a_chair_chases_the_replies_still_missing(live_server: LiveServer, page:
     run.get_by_role("button", name="Remind them by email").click()
     expect(page.get_by_role("status")).to_have_text("Reminder sent to 1 member of Tuesday Leaders.")
     expect(page.get_by_role("region", name="Groups you run")).to_contain_text(
-        "A reminder went to them in the last day."
+        "A reminder went to them today."
     )
     expect(page.get_by_role("button", name="Remind them by email")).to_have_count(0)
     checked(page)

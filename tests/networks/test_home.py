@@ -14,6 +14,7 @@ from peerpower.issues.actions import issue_submit
 from peerpower.lib.rules import Refused
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.actions import replies_remind
+from peerpower.networks.models import ReplyReminder
 from tests import factories
 from tests.conftest import ClientFor, World
 
@@ -144,9 +145,9 @@ def test_the_reminder_emails_only_those_who_have_not_replied_once_a_day(
     assert reverse("meetings:detail", args=[meeting.pk]) + "#rsvp" in text
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(url, follow=True).content.decode()
-    assert "another can be sent a day after it." in again
+    assert "another can be sent tomorrow." in again
     assert len(mail.outbox) == 1
-    assert "A reminder went to them in the last day." in home(client_for, world.chair)
+    assert "A reminder went to them today." in home(client_for, world.chair)
 
 
 def test_no_reminder_when_everyone_has_replied(world: World) -> None:
@@ -181,4 +182,17 @@ def test_the_network_admin_may_chase_replies_too(world: World) -> None:
     assert replies_remind(meeting=world.next_meeting(), by=world.admin) == [
         world.chair,
         world.member,
+    ]
+
+
+def test_yesterdays_reminder_does_not_stop_todays(world: World) -> None:
+    meeting = world.next_meeting()
+    ReplyReminder.objects.create(
+        meeting=meeting, day=timezone.localdate() - timedelta(days=1), sent_by=world.chair
+    )
+    assert replies_remind(meeting=meeting, by=world.chair) == [world.chair, world.member]
+    reminders = ReplyReminder.objects.filter(meeting=meeting).order_by("day")
+    assert list(reminders.values_list("day", "sent_by")) == [
+        (timezone.localdate() - timedelta(days=1), world.chair.pk),
+        (timezone.localdate(), world.chair.pk),
     ]

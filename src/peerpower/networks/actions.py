@@ -8,9 +8,9 @@ commit, through a task).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -28,6 +28,7 @@ from peerpower.networks.models import (
     Network,
     Organisation,
     Partner,
+    ReplyReminder,
     Venue,
 )
 from peerpower.networks.tasks import send_reply_reminder
@@ -509,25 +510,17 @@ def network_settings_update(
 
 # --------------------------------------------------------------------------- chasing replies
 
-REPLY_REMINDER_GAP = timedelta(days=1)
 
-
-def reply_reminder_key(meeting: Meeting) -> str:
-    """The shared-cache key that remembers when the replies to a meeting were last chased."""
-    return f"peerpower:replies-reminded:{meeting.pk}"
-
-
-def reply_reminder_sent_at(meeting: Meeting) -> datetime | None:
-    """When the last reminder to reply went out for this meeting, within the last day."""
-    sent: str | None = cache.get(reply_reminder_key(meeting))
-    return datetime.fromisoformat(sent) if sent else None
+def group_today(meeting: Meeting, now: datetime | None = None) -> date:
+    """Today where the meeting's group meets: the day a reply reminder counts against."""
+    return (now or timezone.now()).astimezone(ZoneInfo(meeting.group.time_zone)).date()
 
 
 def replies_remind(*, meeting: Meeting, by: User) -> list[User]:
     """Email the group's active members who have not replied to a meeting ahead, asking them
-    to. At most once a day per meeting, whoever asks: the claim is an atomic `cache.add` in
-    the cache every process shares, so two chairs clicking at once send one round. Returns who
-    is emailed (after commit)."""
+    to. At most once a day per meeting (the group's day), whoever asks: the claim is a unique
+    `ReplyReminder` row, so two people pressing at once send one round. Returns who is emailed
+    (after commit)."""
     require(by, "networks.remind_replies", meeting)
     now = timezone.now()
     if meeting.is_cancelled or meeting.starts_at <= now:
@@ -535,15 +528,17 @@ def replies_remind(*, meeting: Meeting, by: User) -> list[User]:
     waiting = members_not_replied([meeting])[meeting.pk]
     if not waiting:
         raise ValidationError("Everyone has replied.", code="nobody")
-    if not cache.add(
-        reply_reminder_key(meeting), now.isoformat(), REPLY_REMINDER_GAP.total_seconds()
-    ):
-        sent = reply_reminder_sent_at(meeting)
-        when = timezone.localtime(sent).strftime("%H:%M") if sent else "earlier"
+    day = group_today(meeting, now)
+    try:
+        with transaction.atomic():
+            ReplyReminder.objects.create(meeting=meeting, day=day, sent_by=by)
+    except IntegrityError as error:
+        sent = ReplyReminder.objects.get(meeting=meeting, day=day).sent_at
         raise ValidationError(
-            f"A reminder went out at {when}; another can be sent a day after it.",
+            f"A reminder went out today at {timezone.localtime(sent):%H:%M}; another can be"
+            " sent tomorrow.",
             code="too_soon",
-        )
+        ) from error
     ids = [user.pk for user in waiting]
     transaction.on_commit(lambda: send_reply_reminder(meeting_id=meeting.pk, user_ids=ids))
     return waiting

@@ -202,3 +202,25 @@ class AgendaTemplateItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.minutes} min)"
+
+
+class ReplyReminder(models.Model):
+    """A chair's (or admin's) reminder to the members who had not replied to a meeting.
+
+    One a day per meeting, the day being the group's own: the unique row is the claim, so two
+    people pressing at once, on two servers, send one round."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["meeting", "day"], name="reply_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply reminder for meeting {self.meeting_id} on {self.day}"

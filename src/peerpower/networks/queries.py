@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -19,7 +20,8 @@ from django.db.models import (
 from peerpower.accounts.models import Invitation, User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Protocol, ProtocolStep
-from peerpower.networks.models import Network, NetworkRole, Organisation, Venue
+from peerpower.meetings.models import Meeting
+from peerpower.networks.models import Network, NetworkRole, Organisation, ReplyReminder, Venue
 
 
 def networks_administered_by(user: User | AnonymousUser) -> QuerySet[Network]:
@@ -121,3 +123,15 @@ def invitations_sent_by(user: User, now: datetime) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         invited_by=user, accepted_at=None, expires_at__gt=now
     ).select_related("user", "group")
+
+
+def reminded_today(meetings: Sequence[Meeting], now: datetime) -> set[int]:
+    """The meetings whose members were already reminded to reply today, in each group's own
+    day (one query)."""
+    if not meetings:
+        return set()
+    today = {m.pk: now.astimezone(ZoneInfo(m.group.time_zone)).date() for m in meetings}
+    rows = ReplyReminder.objects.filter(
+        meeting_id__in=today, day__gte=min(today.values())
+    ).values_list("meeting_id", "day")
+    return {meeting_id for meeting_id, day in rows if today[meeting_id] == day}
