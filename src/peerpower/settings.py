@@ -105,6 +105,10 @@ MIDDLEWARE = [
     "peerpower.groups.access.AccessMiddleware",
     # Cache-Control: private, no-store for every logged-in person and every secret-token URL.
     "peerpower.lib.security.PrivateNoStoreMiddleware",
+    # The site's page for a bare 405 (lib.errors).
+    "peerpower.lib.errors.ErrorPageMiddleware",
+    # An htmx request sent to log in or to a second factor takes the whole page there.
+    "peerpower.lib.htmx.HtmxAuthRedirectMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,6 +124,8 @@ if env_bool("PEERPOWER_BENCH_TIMING"):
     MIDDLEWARE.insert(0, "peerpower.lib.timing.CpuTimingMiddleware")
 
 ROOT_URLCONF = "peerpower.urls"
+# A form posted without a valid CSRF token gets the site's page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "peerpower.lib.errors.csrf_failure"
 FORM_RENDERER = "peerpower.lib.forms.FormRenderer"
 WSGI_APPLICATION = "peerpower.wsgi.application"
 

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from peerpower.issues.models import Protocol
 
 # Playwright's sync API runs an asyncio event loop in the test thread, so Django's
 # "async unsafe" guard would refuse the ORM calls that the tests and live_server make.
@@ -135,3 +140,12 @@ def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture
+def builtin_protocols(live_server: LiveServer) -> None:
+    """The built-in issue protocols, which a data migration makes: live_server's tests empty
+    the database after each test, so a test that opens the room puts them back first."""
+    if not Protocol.objects.filter(network=None).exists():
+        migration = import_module("peerpower.issues.migrations.0002_builtin_protocols")
+        migration.add_protocols(apps, None)
