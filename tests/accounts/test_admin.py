@@ -133,3 +133,23 @@ def test_a_person_is_told_when_the_admin_removes_their_network_role(
     [message] = mail.outbox
     assert message.to == [world.admin.email]
     assert "- network admin of Northbridge: taken away" in message.body
+
+
+def test_the_admin_refuses_deleting_a_group_a_meeting_or_a_person_with_history(
+    world: World, superuser: User
+) -> None:
+    client = admin_client(superuser)
+    meeting = world.next_meeting()
+    for url in (
+        reverse("admin:groups_peergroup_delete", args=[world.group.pk]),
+        reverse("admin:meetings_meeting_delete", args=[meeting.pk]),
+    ):
+        assert client.post(url, {"post": "yes"}).status_code == 403
+    # A member's joining is in the group's history, which keeps them (PROTECT): the admin's
+    # confirmation page says so, and the deletion itself is refused.
+    url = reverse("admin:accounts_user_delete", args=[world.member.pk])
+    assert "Cannot delete" in client.get(url).content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=world.member.pk).exists()
+    assert type(world.group).objects.filter(pk=world.group.pk).exists()
+    assert type(meeting).objects.filter(pk=meeting.pk).exists()
