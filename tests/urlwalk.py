@@ -24,6 +24,7 @@ PK_OF: dict[str, str] = {
     "issues:commitment": "issue",
     "issues:report": "commitment",
     "issues:access_log": "group",
+    "issues:own_record": "group",
     "invitation_revoke": "invitation",
     "networks:venue_edit": "venue",
     "networks:venue_delete": "venue",
