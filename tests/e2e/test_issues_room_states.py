@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from pytest_django.live_server_helper import LiveServer
 from tests import factories
 from tests.e2e.axe import assert_no_axe_violations
@@ -128,7 +128,17 @@ def test_the_room_follows_the_chair_who_starts_early(
     # Nothing can be put back once a note is taken; the chair ends the meeting.
     expect(controls.get_by_role("button", name="Put back to not started")).to_have_count(0)
     ravi.get_by_label("Point offered").fill(LATE_NOTE)
+    asked: list[str] = []
+
+    def confirm(dialog: Dialog) -> None:  # ending is for everyone, so the page asks first
+        asked.append(dialog.message)
+        dialog.accept()
+
+    chair.once("dialog", confirm)
     chair_clicks(chair, "End the meeting")
+    assert asked == [
+        "End the meeting for everyone? Once anything is recorded it cannot be put back."
+    ]
     expect(chair.locator("#segment-title")).to_have_text("This meeting is over.")
     checked(chair)
     # The scribe's note, sent after the end, is refused and comes back with its text.
