@@ -73,6 +73,17 @@ def _page(request: AuthenticatedRequest, rows: QuerySet[Any]) -> Page[Any]:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
+def _list_page(
+    request: AuthenticatedRequest, network: Network, kind: str, rows: QuerySet[Any]
+) -> HttpResponse:
+    """A network set-up list (`kind`: venues, partners, organisations, protocols), paged."""
+    return render(
+        request,
+        f"networks/{kind.removesuffix('s')}_list.html",
+        {"network": network, "section": f"networks:{kind}", "page": _page(request, rows)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def network_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     network = get_network_for_admin(request, slug)
@@ -177,15 +188,7 @@ def _delete_page(
 
 def venue_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     network = get_network_for_admin(request, slug)
-    return render(
-        request,
-        "networks/venue_list.html",
-        {
-            "network": network,
-            "section": "networks:venues",
-            "page": _page(request, venues_with_use(network)),
-        },
-    )
+    return _list_page(request, network, "venues", venues_with_use(network))
 
 
 @require_http_methods(["GET", "POST"])
@@ -243,11 +246,7 @@ def partner_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     partners = Partner.objects.filter(network=network).prefetch_related(
         Prefetch("venues", queryset=Venue.objects.order_by("name"))
     )
-    return render(
-        request,
-        "networks/partner_list.html",
-        {"network": network, "section": "networks:partners", "page": _page(request, partners)},
-    )
+    return _list_page(request, network, "partners", partners)
 
 
 @require_http_methods(["GET", "POST"])
@@ -304,15 +303,7 @@ def partner_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
 
 def organisation_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     network = get_network_for_admin(request, slug)
-    return render(
-        request,
-        "networks/organisation_list.html",
-        {
-            "network": network,
-            "section": "networks:organisations",
-            "page": _page(request, organisations_with_counts(network)),
-        },
-    )
+    return _list_page(request, network, "organisations", organisations_with_counts(network))
 
 
 @require_http_methods(["GET", "POST"])
@@ -426,15 +417,7 @@ def agenda_template(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 def protocol_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     network = get_network_for_admin(request, slug)
-    return render(
-        request,
-        "networks/protocol_list.html",
-        {
-            "network": network,
-            "section": "networks:protocols",
-            "page": _page(request, protocols_with_use(network)),
-        },
-    )
+    return _list_page(request, network, "protocols", protocols_with_use(network))
 
 
 def _protocol_page(
