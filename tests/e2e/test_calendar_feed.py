@@ -1,9 +1,11 @@
-"""A member copies their private calendar link, and a calendar program can read it."""
+"""A member copies their private calendar link (the copy button, one-click subscriptions),
+a calendar program can read it, and replacing it asks first."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -53,11 +55,46 @@ def test_member_subscribes_to_their_calendar_feed(
         .values_list("starts_at", flat=True)
     )
 
+    # The copy button puts the link on the clipboard and says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_text("Copied. Paste it into your calendar program.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == feed_url
+
+    # One-click subscriptions: webcal:// and the services' add-by-URL pages, with this link.
+    webcal = feed_url.replace("http://", "webcal://", 1)
+    expect(page.get_by_role("link", name="Subscribe in Apple Calendar")).to_have_attribute(
+        "href", webcal
+    )
+    expect(page.get_by_role("link", name="Subscribe in Google Calendar")).to_have_attribute(
+        "href", "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal})
+    )
+    expect(page.get_by_role("link", name="Subscribe in Outlook.com")).to_have_attribute(
+        "href",
+        "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": feed_url, "name": "Peer Power meetings"}),
+    )
+
+    # Replacing the link asks first, saying what happens to subscribed calendars.
+    page.get_by_text("Replace the link…").click()
+    expect(
+        page.get_by_text("Every calendar subscribed to the current link stops updating.")
+    ).to_be_visible()
+    assert calendar_app.get(feed_url).status == 200
+    assert_no_axe_violations(page)
+    screenshot(page, "calendar-replace-confirm")
     # Replacing the link stops the old one at once.
-    page.get_by_role("button", name="Replace the link (the old one stops working)").click()
+    page.get_by_role("button", name="Replace the link now").click()
     expect(page.get_by_role("status")).to_contain_text("Your calendar link is replaced")
     assert_no_axe_violations(page)
     new_url = page.get_by_label("Your private calendar link").input_value()
     assert new_url != feed_url
+    # The new link is the one the page now copies and subscribes to.
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == new_url
+    expect(page.get_by_role("link", name="Subscribe in Apple Calendar")).to_have_attribute(
+        "href", new_url.replace("http://", "webcal://", 1)
+    )
     assert calendar_app.get(feed_url).status == 404
     assert calendar_app.get(new_url).status == 200

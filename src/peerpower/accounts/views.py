@@ -17,6 +17,7 @@ from peerpower.accounts.middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
 from peerpower.accounts.models import Invitation
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
+from peerpower.meetings.calendar import subscription_links
 
 
 @login_not_required
@@ -118,14 +119,24 @@ def account_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """The private feed link with a copy button and one-click subscriptions; replacing the
+    link is asked about first on the page (it stops every subscribed calendar)."""
     if request.method == "POST":
         actions.calendar_token_rotate(user=request.user)
-        messages.success(request, "Your calendar link is replaced. The old link no longer works.")
+        messages.success(
+            request,
+            "Your calendar link is replaced. The old link no longer works: subscribe again "
+            "with the new one below.",
+        )
         return redirect("calendar_settings")
     feed_url = request.build_absolute_uri(
         reverse("meetings:feed", args=[request.user.calendar_token])
     )
-    return render(request, "accounts/calendar.html", {"feed_url": feed_url})
+    return render(
+        request,
+        "accounts/calendar.html",
+        {"feed_url": feed_url, "subscriptions": subscription_links(feed_url)},
+    )
 
 
 def mfa_required(request: AuthenticatedRequest) -> HttpResponse:

@@ -5,7 +5,9 @@ synced to phones and shared with assistants, so nothing said in a group may ever
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from email.utils import parseaddr
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -69,6 +71,38 @@ def invitation_ics(meeting: Meeting, attendee_email: str, *, withdraw: bool = Fa
     cancelled one, or for one the person no longer attends (`withdraw`, e.g. paused)."""
     method = "CANCEL" if meeting.is_cancelled or withdraw else "REQUEST"
     return build_calendar([meeting_event(meeting, attendee_emails=[attendee_email])], method=method)
+
+
+FEED_NAME = "Peer Power meetings"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One way to subscribe to a feed: a calendar program or service and its link."""
+
+    service: str
+    url: str
+
+
+def subscription_links(feed_url: str, name: str = FEED_NAME) -> list[Subscription]:
+    """Links that subscribe to ``feed_url`` in one click: ``webcal://`` (Apple Calendar,
+    Outlook on the desktop, Thunderbird open it as a subscription), and the add-by-URL pages
+    of Google Calendar and Outlook.com / Microsoft 365, which fetch the feed themselves."""
+    parts = urlsplit(feed_url)
+    webcal = urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
+    outlook = urlencode({"url": feed_url, "name": name})
+    return [
+        Subscription("Apple Calendar or Outlook on your computer", webcal),
+        Subscription(
+            "Google Calendar",
+            "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        ),
+        Subscription("Outlook.com", f"https://outlook.live.com/calendar/0/addfromweb?{outlook}"),
+        Subscription(
+            "Outlook for work or school (Microsoft 365)",
+            f"https://outlook.office.com/calendar/0/addfromweb?{outlook}",
+        ),
+    ]
 
 
 def feed_ics(meetings: Iterable[Meeting], name: str) -> bytes:

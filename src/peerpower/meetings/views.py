@@ -19,7 +19,7 @@ from peerpower.groups.queries import current_memberships
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings import actions
-from peerpower.meetings.calendar import feed_ics, invitation_ics
+from peerpower.meetings.calendar import FEED_NAME, feed_ics, invitation_ics
 from peerpower.meetings.forms import (
     AGENDA_SEGMENT_MAX_MINUTES,
     AgendaFormSet,
@@ -336,7 +336,7 @@ def calendar_feed(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
     user = get_object_or_404(User, calendar_token=token, is_active=True)
     since = timezone.now() - timedelta(days=365)
     meetings = with_agenda(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
-    return _calendar_response(feed_ics(meetings, name="Peer Power meetings"), "peerpower.ics")
+    return _calendar_response(feed_ics(meetings, name=FEED_NAME), "peerpower.ics")
 
 
 @login_not_required
