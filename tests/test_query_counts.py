@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
+from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
 from peerpower.issues import actions as issues
 from peerpower.issues.models import CommitmentStatus, Issue, IssueView, Note
@@ -49,6 +50,8 @@ def grow(world: World, times: int) -> None:
             email=f"grow{n}@example.org",
             by=world.chair,
         )
+        # waiting for the chair's decision (home and the group page)
+        membership_propose(group=world.group, email=f"proposed{n}@example.org", by=world.admin)
     # the chair and member also belong to more groups
     for _ in range(times // 3):
         group = factories.make_group(world.network)
@@ -70,10 +73,12 @@ def count_queries(client: Client, url: str) -> int:
 
 PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who looks, url, pinned query count)
-    "home as member": ("member", lambda w: reverse("home"), 10),
+    # +1: the member's own issues carried over (issues.queries.carried_over_of).
+    "home as member": ("member", lambda w: reverse("home"), 11),
     # The chair's "what next?": replies missing (and whether they were chased today, a
-    # ReplyReminder row), issues to order, attendance, size (+6).
-    "home as chair": ("chair", lambda w: reverse("home"), 17),
+    # ReplyReminder row), issues to order, attendance, size (+6); the network's proposals
+    # waiting for them (+1); their own carried-over issues, as for any member (+1).
+    "home as chair": ("chair", lambda w: reverse("home"), 19),
     # Across the network: next meetings with reply rates, invitations, chairs and sizes.
     "home as admin": ("admin", lambda w: reverse("home"), 7),
     "home as coach": ("coach", lambda w: reverse("home"), 4),
@@ -133,6 +138,9 @@ def grow_issues(world: World, times: int) -> None:
     earlier = Meeting.objects.filter(group=world.group, starts_at__lt=meeting.starts_at).order_by(
         "starts_at"
     )
+    later = Meeting.objects.filter(group=world.group, starts_at__gt=meeting.starts_at).order_by(
+        "starts_at"
+    )[0]
     for n in range(times):
         user = factories.add_member(world.group).user
         Membership.objects.filter(user=user).update(pledge_accepted_at=timezone.now())
@@ -150,9 +158,22 @@ def grow_issues(world: World, times: int) -> None:
         )
         IssueView.objects.create(issue=issue, user=world.member)
         Note.objects.create(issue=issue, author=world.chair, text="A point")
+        # the member's own issues carried over to the meeting after (home lists them)
+        Issue.objects.create(
+            group=world.group,
+            meeting=later,
+            carried_from=meeting,
+            presenter=world.member,
+            status=Issue.Status.PARKED,
+            question=f"Carried {n}?",
+        )
 
 
 ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
+    # Home with issues to order, commitments and carried-over issues to list: as above, less
+    # the pledge reminder's query (everyone here has accepted the pledge).
+    "home as member, with issues": ("member", lambda w: reverse("home"), 10),
+    "home as chair, with issues": ("chair", lambda w: reverse("home"), 18),
     "issues session as member": (
         "member",
         lambda w: reverse("issues:meeting", args=[w.next_meeting().pk]),

@@ -53,6 +53,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("groups/", include(groups_patterns)),
     path("", include(meetings_patterns)),
     path("", include("peerpower.networks.urls")),

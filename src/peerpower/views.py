@@ -9,9 +9,9 @@ and an honest word to coaches and speakers, whose pages do not exist yet.
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -23,10 +23,10 @@ from peerpower.groups.queries import (
     groups_visible_to,
     groups_with_counts,
     pledges_due,
+    proposals_waiting_for,
     with_chair_state,
 )
-from peerpower.issues.models import Issue
-from peerpower.issues.queries import commitments_visible_to, issues_visible_to
+from peerpower.issues.queries import carried_over_of, open_commitments_of, proposed_counts
 from peerpower.meetings.models import Meeting, timed_agenda
 from peerpower.meetings.queries import (
     meetings_awaiting_attendance,
@@ -75,31 +75,24 @@ def _as_member(user: User, access: Access, now: Any) -> dict[str, Any]:
         # Three are enough to act on; a fourth only tells the page there are more.
         "awaited": list(rsvps_awaited(user, now)[:4]),
         "my_groups": list(groups_visible_to(user).filter(id__in=current).order_by("name")),
-        "commitments": list(
-            commitments_visible_to(user)
-            .filter(member=user, status__in=["open", "in_progress"])
-            .select_related("issue__group")
-            .order_by("due_on")[:5]
-        ),
+        "commitments": open_commitments_of(user, limit=5),
+        "carried_over": carried_over_of(user, now),
         "pledges_due": pledges_due(user),
     }
 
 
 def _as_chair(user: User, access: Access, now: Any) -> dict[str, Any]:
     """For each group the person chairs: the next meeting's missing replies (with the one-click
-    reminder), the issues waiting for the chair's order, attendance to record, and its size."""
+    reminder), the issues waiting for the chair's order, the network's proposals waiting for
+    the chair's decision, attendance to record, and its size."""
     chaired = access.chaired_group_ids()
     if not chaired:
         return {"chaired": []}
     groups = {g.pk: g for g in groups_with_counts(PeerGroup.objects.filter(id__in=chaired))}
     meetings = next_meetings_with_replies(chaired, now)
     waiting = members_not_replied(meetings)
-    to_order = dict(
-        issues_visible_to(user)
-        .filter(meeting__in=[m.pk for m in meetings], status=Issue.Status.PROPOSED)
-        .values_list("meeting_id")
-        .annotate(n=Count("pk"))
-    )
+    to_order = proposed_counts(user, [m.pk for m in meetings])
+    proposals = proposals_waiting_for(chaired)
     reminded = reminded_today(meetings, now)
     attendance = meetings_awaiting_attendance(chaired, now)
     next_of = {m.group_id: m for m in meetings}
@@ -114,6 +107,7 @@ def _as_chair(user: User, access: Access, now: Any) -> dict[str, Any]:
                 "reminded": meeting is not None and meeting.pk in reminded,
                 "to_order": to_order.get(meeting.pk, 0) if meeting else 0,
                 "attendance": [m for m in attendance if m.group_id == group.pk],
+                "proposals": [p for p in proposals if p.group_id == group.pk],
             }
         )
     return {
@@ -171,6 +165,13 @@ def _other_roles(access: Access) -> dict[str, Any]:
         "coach_in": sorted(names[i] for i in roles[NetworkRole.Role.COACH]),
         "speaker_in": sorted(names[i] for i in roles[NetworkRole.Role.SPEAKER]),
     }
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's <link> says: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("peerpower/favicon.svg"))
 
 
 @login_not_required

@@ -11,8 +11,9 @@ from tests import factories
 from tests.e2e.helpers import log_in, screenshot
 from tests.e2e.test_network_setup import checked
 
+from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.issues.actions import issue_submit
+from peerpower.issues.actions import issue_submit, queue_fix
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import Network, NetworkRole
 
@@ -71,6 +72,46 @@ def test_a_chair_chases_the_replies_still_missing(live_server: LiveServer, page:
     expect(page.get_by_role("button", name="Remind them by email")).to_have_count(0)
     checked(page)
     assert [m.to for m in mail.outbox] == [[quiet.email]]
+
+
+def test_a_chair_decides_a_proposal_from_home_and_a_member_sees_where_their_issue_went(
+    live_server: LiveServer, page: Page
+) -> None:
+    network, group = a_group()
+    admin = factories.make_admin(network, "Alex Morgan")
+    chair = factories.add_member(group, factories.make_user("Helen Carter", mfa=True), role="chair")
+    member = factories.add_member(group, factories.make_user("Sam Evans")).user
+    Membership.objects.filter(group=group).update(pledge_accepted_at=timezone.now())
+    membership_propose(group=group, email="nia@example.org", name="Nia Newcomer", by=admin)
+    meeting, later = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[:2]
+    issue_submit(meeting=meeting, presenter=member, question="How do I delegate?")
+    queue_fix(meeting=meeting, order=[], by=chair.user)
+
+    log_in(page, live_server.url, chair.user.email)
+    run = page.get_by_role("region", name="Groups you run")
+    expect(run).to_contain_text(
+        "Proposed by the network, waiting for you to approve or decline: Nia Newcomer "
+        "(proposed by Alex Morgan)."
+    )
+    run.get_by_role("link", name="Decide on the group page").click()
+    page.get_by_role("button", name="Approve Nia Newcomer").click()
+    expect(page.get_by_role("status")).to_have_text("Nia Newcomer is invited.")
+    checked(page)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("region", name="Groups you run")).not_to_contain_text("Nia Newcomer")
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, member.email)
+    carried = page.get_by_role("region", name="Your issues carried over")
+    expect(carried).to_contain_text(
+        f"carried over from {timezone.localtime(meeting.starts_at):%-d %B} to the meeting on "
+        f"{timezone.localtime(later.starts_at):%A %-d %B}"
+    )
+    checked(page)
+    carried.get_by_role("link", name="“How do I delegate?”").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How do I delegate?")
 
 
 def test_a_network_admin_sees_the_network_at_a_glance(live_server: LiveServer, page: Page) -> None:

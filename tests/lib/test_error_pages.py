@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import factories
 from tests.conftest import ClientFor, World
 
 HOME_LINK = '<a class="btn btn-primary" href="/">Go to your home page</a>'
@@ -102,3 +103,17 @@ def test_every_page_has_a_favicon_and_a_description(client: Client, db: None) ->
     assert '<link rel="icon" href="/static/peerpower/favicon.svg" type="image/svg+xml">' in body
     assert '<meta name="description" content="Peer Power runs peer-to-peer leadership' in body
     assert client.get("/static/peerpower/favicon.svg").status_code == 200
+
+
+def test_favicon_ico_answers_with_the_icon_for_everyone(client: Client, db: None) -> None:
+    """Browsers ask for /favicon.ico whatever the page links; it must not be a 404 (every page
+    logged one in the console), nor a trip to the log-in or to two-factor set-up."""
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/peerpower/favicon.svg")
+    chair_without_mfa = factories.add_member(
+        factories.make_group(factories.make_network()), factories.make_user(), role="chair"
+    ).user
+    client.force_login(chair_without_mfa)
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain == [("/static/peerpower/favicon.svg", 301)]
+    assert response.status_code == 200

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from peerpower.groups.actions import membership_approve, membership_propose
 from peerpower.groups.models import Membership
-from peerpower.issues.actions import issue_submit
+from peerpower.issues.actions import issue_submit, queue_fix
 from peerpower.lib.rules import Refused
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.actions import replies_remind
@@ -54,6 +55,51 @@ def test_the_chair_sees_who_has_not_replied_and_what_waits_for_their_order(
     assert "1 issue waiting for your order" in page
     assert "The group has 2 members; it needs at least 8." in page
     assert reverse("networks:remind_replies", args=[meeting.pk]) in page
+
+
+def test_the_chair_sees_the_proposals_waiting_for_their_decision(
+    world: World, client_for: ClientFor
+) -> None:
+    proposal = membership_propose(
+        group=world.group, email="newcomer@example.org", name="Nia Newcomer", by=world.admin
+    )
+    membership_propose(group=world.other_group, email="elsewhere@example.org", by=world.admin)
+    response = client_for(world.chair).get(reverse("home"))
+    assert response.context["chaired"][0]["proposals"] == [proposal]
+    page = response.content.decode()
+    assert (
+        "Proposed by the network, waiting for you to approve or decline: Nia Newcomer "
+        "(proposed by Alex Admin)." in page
+    )
+    assert f'href="/groups/{world.group.pk}/#proposals-heading">Decide on the group page' in page
+    membership_approve(membership=proposal, by=world.chair)
+    assert "waiting for you to approve" not in home(client_for, world.chair)
+
+
+def test_a_member_sees_their_issues_carried_over_and_where_each_went(
+    world: World, client_for: ClientFor
+) -> None:
+    meeting = world.next_meeting()
+    later = Meeting.objects.filter(group=world.group, starts_at__gt=meeting.starts_at).order_by(
+        "starts_at"
+    )[0]
+    Membership.objects.filter(group=world.group).update(pledge_accepted_at=timezone.now())
+    mine = issue_submit(meeting=meeting, presenter=world.member, question="How do I delegate?")
+    taken = issue_submit(meeting=meeting, presenter=world.chair, question="How do I plan?")
+    queue_fix(meeting=meeting, order=[taken.pk], by=world.chair)
+    response = client_for(world.member).get(reverse("home"))
+    assert response.context["carried_over"] == [mine]
+    page = response.content.decode()
+    moved_to = timezone.localtime(later.starts_at)
+    assert (
+        '“How do I delegate?”</a> <span class="text-body-secondary small">· Tuesday Leaders · '
+        f"carried over from {timezone.localtime(meeting.starts_at):%-d %B} to the meeting on "
+        f"{moved_to:%A} {moved_to.day} {moved_to:%B}</span>" in page
+    )
+    # Nobody else's carried-over issue, and none once it is taken up again.
+    assert client_for(world.chair).get(reverse("home")).context["carried_over"] == []
+    queue_fix(meeting=later, order=[mine.pk], by=world.chair)
+    assert "Your issues carried over" not in home(client_for, world.member)
 
 
 def test_the_chair_is_told_which_meetings_need_their_attendance(

@@ -50,9 +50,9 @@ def has_mfa(user_id: int) -> bool:
 
 
 # Pages a person who must set up MFA can still reach: the account pages (where MFA is set up,
-# and log-out), static files, the health check and calendar feeds; and, by name, the one page
-# that accepting an invitation needs (withdrawing one is not exempt).
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/calendar/")
+# and log-out), static files and the favicon, the health check and calendar feeds; and, by
+# name, the one page that accepting an invitation needs (withdrawing one is not exempt).
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/favicon.ico", "/healthz", "/calendar/")
 MFA_EXEMPT_VIEWS = frozenset({"invitation_accept"})
 
 

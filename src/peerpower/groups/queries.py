@@ -89,6 +89,16 @@ def waiting_memberships(group: PeerGroup) -> QuerySet[Membership]:
     )
 
 
+def proposals_waiting_for(group_ids: Iterable[int]) -> list[Membership]:
+    """People a network admin proposed for these groups, waiting for the chair to approve or
+    decline (see `groups.joining`), oldest first: one query."""
+    return list(
+        Membership.objects.filter(group_id__in=list(group_ids), status=Membership.Status.PROPOSED)
+        .select_related("user", "proposed_by")
+        .order_by("invited_at", "pk")
+    )
+
+
 def current_chair(group: PeerGroup) -> Membership | None:
     return (
         Membership.objects.filter(

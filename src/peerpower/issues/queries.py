@@ -7,6 +7,8 @@ coaches, speakers, guests, other groups and former members see nothing, whatever
 may do. Scribe's notes are narrower still: the presenter's own, unless the presenter shared them.
 """
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -208,6 +210,41 @@ def carried_from(user: User, meeting: Meeting) -> QuerySet[Issue]:
         issues_visible_to(user)
         .filter(carried_from=meeting, presenter=user)
         .select_related("meeting")
+    )
+
+
+def open_commitments_of(user: User, limit: int) -> list[Commitment]:
+    """The person's own unfinished commitments, soonest due first (home's "Your open
+    commitments"): one query."""
+    return list(
+        commitments_visible_to(user)
+        .filter(member=user, status__in=Commitment.UNFINISHED_STATUSES)
+        .select_related("issue__group")
+        .order_by("due_on")[:limit]
+    )
+
+
+def proposed_counts(user: User, meeting_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these meetings, how many of its issues the person sees still wait for the
+    chair's order (proposed): one query."""
+    return dict(
+        issues_visible_to(user)
+        .filter(meeting__in=list(meeting_ids), status=Issue.Status.PROPOSED)
+        .values_list("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
+
+
+def carried_over_of(user: User, now: datetime) -> list[Issue]:
+    """The person's own issues carried over to a meeting still ahead, each with the meeting it
+    moved to (`meeting`) and the one it came from (`carried_from`), soonest first: one query."""
+    return list(
+        issues_visible_to(user)
+        .filter(presenter=user, status=Issue.Status.PARKED, meeting__ends_at__gt=now)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting", "carried_from", "group")
+        .order_by("meeting__starts_at", "created_at")
     )
 
 
