@@ -127,3 +127,15 @@ def test_the_one_chair_constraint_counts_the_places_held() -> None:
     ]
     condition = dict(constraint.condition.children)  # type: ignore[attr-defined]
     assert condition["status__in"] == list(Membership.HOLDS_PLACE)
+
+
+def test_accepting_the_pledge_goes_back_to_the_page_that_asked_on_this_site_only(
+    world: World, client_for: ClientFor
+) -> None:
+    client = client_for(world.member)
+    url = reverse("groups:pledge", args=[world.group.pk])
+    away = client.post(url, {"next": "https://elsewhere.example/phish"})
+    assert away["Location"] == reverse("groups:detail", args=[world.group.pk])
+    assert Membership.objects.get(group=world.group, user=world.member).pledge_accepted_at
+    back = reverse("issues:meeting", args=[world.next_meeting().pk])
+    assert client.post(url, {"next": back})["Location"] == back

@@ -157,3 +157,18 @@ def test_people_in_no_group_are_told_why_there_is_nothing_to_choose(
         response = client_for(person).get(reverse("networks:my_organisation"))
         assert response.context["sections"] == []
         assert "Once you join a group" in response.content.decode()
+
+
+def test_a_form_sent_for_a_network_the_person_is_not_in_saves_nothing(
+    world: World, client_for: ClientFor
+) -> None:
+    org = make_org(world)
+    elsewhere = factories.make_network("Elsewhere")
+    for sent in ({"network": elsewhere.slug, "choose": "1"}, {"network": "", "choose": "1"}):
+        response = client_for(world.member).post(
+            reverse("networks:my_organisation"),
+            {**sent, f"choose-{world.network.slug}-organisation": org.pk},
+        )
+        assert response.status_code == 200
+        assert not response.context["sections"][0]["choose"].is_bound
+    assert Membership.objects.get(user=world.member, group=world.group).organisation is None

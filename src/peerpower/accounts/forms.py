@@ -57,6 +57,15 @@ class InviteForm(forms.Form):
             self.fields["role"].widget = forms.HiddenInput()
 
 
+class InvitationRevokeForm(forms.Form):
+    """Withdrawing an invitation asks nothing more: the button is the whole request. A form all
+    the same, so every POST comes in the same way and a field added later has its place."""
+
+
+class CalendarRotateForm(forms.Form):
+    """Replacing the calendar link asks nothing more: the button is the whole request."""
+
+
 class AccountSettingsForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="Every time is shown to you in this zone."

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpower.accounts import actions
-from peerpower.accounts.forms import AcceptInvitationForm, AccountSettingsForm
+from peerpower.accounts.forms import (
+    AcceptInvitationForm,
+    AccountSettingsForm,
+    CalendarRotateForm,
+    InvitationRevokeForm,
+)
 from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
 from peerpower.accounts.models import Invitation
@@ -96,7 +101,10 @@ def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if not can(request.user, "accounts.withdraw_invitation", invitation):
         raise Http404
+    form = InvitationRevokeForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(list(form.non_field_errors()))
         actions.invitation_revoke(invitation=invitation, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -121,7 +129,7 @@ def account_settings(request: AuthenticatedRequest) -> HttpResponse:
 def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
     """The private feed link with a copy button and one-click subscriptions; replacing the
     link is asked about first on the page (it stops every subscribed calendar)."""
-    if request.method == "POST":
+    if request.method == "POST" and CalendarRotateForm(request.POST).is_valid():
         actions.calendar_token_rotate(user=request.user)
         messages.success(
             request,

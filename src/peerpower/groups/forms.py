@@ -112,6 +112,13 @@ class MembershipStatusForm(forms.Form):
     )
 
 
+class PledgeForm(forms.Form):
+    """Accepting the group's pledge: the button, and the page to go back to (`next`, which the
+    view follows only on this site)."""
+
+    next = forms.CharField(required=False)
+
+
 class ProposalDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
 

@@ -23,6 +23,7 @@ from peerpower.groups.forms import (
     GroupForm,
     LeaveForm,
     MembershipStatusForm,
+    PledgeForm,
     ProposalDecisionForm,
 )
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, PeerGroup
@@ -299,7 +300,10 @@ def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = membership_of(request.user, group)
     if membership is None:
         raise Http404
+    form = PledgeForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(list(form.non_field_errors()))
         actions.pledge_accept(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -307,7 +311,7 @@ def pledge_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(
             request, "Thank you. You have accepted the group's confidentiality pledge."
         )
-    next_url = request.POST.get("next", "")
+    next_url = form.cleaned_data.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

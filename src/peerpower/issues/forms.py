@@ -85,6 +85,15 @@ class SupportForm(forms.Form):
         return bool(self.cleaned_data["back"] != "0")
 
 
+class WithdrawForm(forms.Form):
+    """Withdrawing an issue asks nothing more: the button is the whole request. A form all the
+    same, so every POST comes in the same way and a field added later has its place."""
+
+
+class DeleteForm(forms.Form):
+    """Deleting an issue, once the page has asked: the button is the whole request."""
+
+
 class NotesShareForm(forms.Form):
     shared = _yes_no("Share my notes with the group", "Stop sharing my notes with the group")
 

@@ -35,6 +35,7 @@ from peerpower.issues import room as live
 from peerpower.issues.forms import (
     ChairIssueForm,
     CommitmentForm,
+    DeleteForm,
     IssueForm,
     NoteForm,
     NotesShareForm,
@@ -43,6 +44,7 @@ from peerpower.issues.forms import (
     RoomActForm,
     SupportForm,
     UpdateForm,
+    WithdrawForm,
 )
 from peerpower.issues.models import COMMITMENT_MAX, Commitment, Issue
 from peerpower.issues.queries import (
@@ -319,7 +321,10 @@ def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
+    form = WithdrawForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(list(form.non_field_errors()))
         actions.issue_withdraw(issue=issue, by=request.user)
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -334,7 +339,7 @@ def issue_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
     if not can(request.user, "issues.delete", issue):
         raise Http404
-    if request.method == "POST":
+    if request.method == "POST" and DeleteForm(request.POST).is_valid():
         meeting_id = issue.meeting_id
         actions.issue_delete(issue=issue, by=request.user)
         messages.success(request, "Your issue and its notes are deleted.")

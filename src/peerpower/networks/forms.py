@@ -147,6 +147,24 @@ def steps_from(formset: forms.BaseFormSet[Any]) -> list[Step]:
     return [Step(d["name"], d["minutes"], d["cue"]) for d in kept(formset)]
 
 
+class DeleteForm(forms.Form):
+    """Confirming a deletion asks nothing more: the button is the whole request. A form all the
+    same, so every POST comes in the same way and a field added later has its place."""
+
+
+class RemindRepliesForm(forms.Form):
+    """The chair's one-click reminder: the button is the whole request."""
+
+
+class MyOrganisationPostForm(forms.Form):
+    """Which of the "My organisation" page's forms was sent: the network's section, and the
+    button (`choose` from the list or `add` a new one)."""
+
+    network = forms.SlugField()
+    choose = forms.BooleanField(required=False)
+    add = forms.BooleanField(required=False)
+
+
 class ChooseOrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),

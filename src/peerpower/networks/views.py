@@ -30,10 +30,13 @@ from peerpower.networks import actions
 from peerpower.networks.forms import (
     AddOrganisationForm,
     ChooseOrganisationForm,
+    DeleteForm,
+    MyOrganisationPostForm,
     NetworkSettingsForm,
     OrganisationForm,
     PartnerForm,
     ProtocolForm,
+    RemindRepliesForm,
     SegmentFormSet,
     StepFormSet,
     VenueForm,
@@ -159,7 +162,7 @@ def _delete_page(
 ) -> HttpResponse:
     """A confirmation page; the POST deletes, or shows why it cannot."""
     error = blocked
-    if request.method == "POST" and not blocked:
+    if request.method == "POST" and DeleteForm(request.POST).is_valid() and not blocked:
         try:
             delete()
         except ValidationError as refused:
@@ -532,19 +535,20 @@ def network_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def my_organisation(request: AuthenticatedRequest) -> HttpResponse:
     """For each network the person belongs to: which organisation they lead."""
     networks = list(networks_of_member(request.user))
-    posted = request.POST.get("network") if request.method == "POST" else None
+    posted = MyOrganisationPostForm(request.POST) if request.method == "POST" else None
+    sent = posted.cleaned_data if posted is not None and posted.is_valid() else {}
     sections = []
     for network in networks:
         mine = network.my_organisation_id  # type: ignore[attr-defined]
-        is_posted = posted == network.slug
+        is_posted = sent.get("network") == network.slug
         choose = ChooseOrganisationForm(
-            request.POST if is_posted and "choose" in request.POST else None,
+            request.POST if is_posted and sent["choose"] else None,
             network=network,
             prefix=f"choose-{network.slug}",
             initial={"organisation": mine},
         )
         add = AddOrganisationForm(
-            request.POST if is_posted and "add" in request.POST else None,
+            request.POST if is_posted and sent["add"] else None,
             prefix=f"add-{network.slug}",
         )
         if is_posted and choose.is_bound and choose.is_valid():
@@ -580,7 +584,10 @@ def remind_replies(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
     if not can(request.user, "networks.remind_replies", meeting):
         raise Http404
+    form = RemindRepliesForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(list(form.non_field_errors()))
         emailed = actions.replies_remind(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
