@@ -85,6 +85,8 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "group list as admin": ("admin", lambda w: reverse("groups:list"), 5),
     # 11: the membership history is one query (proposals come with the invitations)
     "group page as chair": ("chair", lambda w: reverse("groups:detail", args=[w.group.pk]), 11),
+    # A member sees their own attendance record (their meetings, then their replies: +2).
+    "group page as member": ("member", lambda w: reverse("groups:detail", args=[w.group.pk]), 10),
     "meeting page as member": (
         "member",
         lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),

@@ -40,8 +40,8 @@ from peerpower.groups.queries import (
 )
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
-from peerpower.meetings.models import Meeting
-from peerpower.meetings.queries import attendance_records
+from peerpower.meetings.models import Meeting, Participation
+from peerpower.meetings.queries import attendance_records, own_attendance
 from peerpower.networks.queries import networks_administered_by
 
 
@@ -130,6 +130,12 @@ def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _tally(record: list[tuple[Meeting, Participation | None]]) -> dict[str, int]:
+    marks = [reply.attendance if reply else "" for _, reply in record]
+    tally = {kind: marks.count(kind) for kind in ("present", "absent", "excused")}
+    return {**tally, "unrecorded": marks.count("")}
+
+
 def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     now = timezone.now()
@@ -140,9 +146,17 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = next((m for m in future if not m.is_cancelled), None)
     members = list(current_memberships(group))
-    records = attendance_records(group)
+    membership = membership_of(request.user, group)
+    # Members see their own attendance record; the chair and admins see everyone's tally.
+    sees_everyones = can(request.user, "meetings.see_attendance", group)
+    records = attendance_records(group) if sees_everyones else {}
     nothing = {"present": 0, "absent": 0, "excused": 0}
     member_rows = [(m, records.get(m.user_id, nothing)) for m in members]
+    my_attendance = (
+        own_attendance(membership, now)
+        if not sees_everyones and membership is not None and membership.is_current
+        else None
+    )
     # Invitations (for the group's managers) and proposals (for the chair and admins): one query.
     waiting = list(waiting_memberships(group)) if can_manage or can_propose else []
     proposals = [m for m in waiting if m.status == Membership.Status.PROPOSED]
@@ -164,7 +178,10 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_propose": can_propose,
             "can_replace_chair": can(request.user, "groups.replace_chair", group),
             "can_invite_chair": can(request.user, "groups.invite_chair", group),
-            "membership": membership_of(request.user, group),
+            "membership": membership,
+            "sees_everyones_attendance": sees_everyones,
+            "my_attendance": my_attendance,
+            "my_tally": _tally(my_attendance or []),
             "pledge": CONFIDENTIALITY_PLEDGE,
             "next_meeting": next_meeting,
             "future_meetings": future,

@@ -100,6 +100,38 @@ def attendance_records(group: PeerGroup) -> dict[int, dict[str, int]]:
     }
 
 
+def own_attendance(
+    membership: Membership, now: datetime | None = None
+) -> list[tuple[Meeting, Participation | None]]:
+    """A member's own attendance record: each meeting of their group held in the attendance
+    window since they joined, newest first, with their reply and what the chair recorded
+    (two queries).
+
+    Callers pass the asker's own membership: a member sees only this, while the chair and the
+    network's admins see everyone's tally (`attendance_records`, behind the rule
+    `meetings.see_attendance`).
+    """
+    now = now or timezone.now()
+    start, _ = attendance_window(timezone.localdate(now))
+    if membership.joined_on is not None:
+        start = max(start, membership.joined_on)
+    meetings = list(
+        Meeting.objects.filter(
+            group_id=membership.group_id,
+            status=Meeting.Status.SCHEDULED,
+            day__gte=start,
+            starts_at__lte=now,
+        ).order_by("-starts_at")
+    )
+    replies = {
+        p.meeting_id: p
+        for p in Participation.objects.filter(
+            user_id=membership.user_id, meeting__in=[m.pk for m in meetings]
+        )
+    }
+    return [(m, replies.get(m.pk)) for m in meetings]
+
+
 def agenda_template(group: PeerGroup) -> list[tuple[str, str, int]]:
     """The network's agenda template as (title, kind, minutes), or the built-in one."""
     rows = AgendaTemplateItem.objects.filter(network_id=group.network_id).order_by("position")
