@@ -175,7 +175,11 @@ def test_a_chair_rehearses_in_the_practice_room_and_nothing_is_recorded(
             chair.get_by_role("region", name="Chair's controls").get_by_role(
                 "button", name=name, exact=True
             ).click()
+        if name == "Start the meeting":  # the first segment: nothing to go back to
+            expect(chair.locator("#segment-title")).to_have_text("Arrival and check-in")
+            expect(controls.get_by_role("button", name="Previous segment")).to_have_count(0)
     expect(chair.locator("#segment-title")).to_have_text("Expert speaker")
+    expect(controls.get_by_role("button", name="Previous segment")).to_be_visible()
     chair.get_by_role("region", name="Chair's controls").get_by_label("Next issue").select_option(
         index=0
     )
@@ -183,6 +187,8 @@ def test_a_chair_rehearses_in_the_practice_room_and_nothing_is_recorded(
         chair.get_by_role("button", name="Start this issue").click()
     expect(chair.locator("#issue-question")).to_have_text(QUESTION)
     expect(chair.locator("#step-name")).to_contain_text("Step 1 of 4")
+    expect(controls.get_by_role("button", name="Previous step")).to_have_count(0)
+    expect(controls.get_by_role("button", name="Next step")).to_be_visible()
     checked(chair)
     screenshot(chair, "practice-room")
     meeting.refresh_from_db()
@@ -206,6 +212,10 @@ def test_a_worked_issue_stays_and_its_commitment_comes_up_next_time(
     chair_clicks(chair, "Start this issue")
     for _ in range(3):
         chair_clicks(chair, "Next step")
+    # The last step: "Finish this issue" in place of a "Next step" that would do nothing.
+    drive = chair.get_by_role("region", name="Chair's controls")
+    expect(drive.get_by_role("button", name="Next step")).to_have_count(0)
+    expect(drive.get_by_role("button", name="Previous step")).to_be_visible()
     chair_clicks(chair, "Finish this issue")
     expect(chair.locator("#issue-question")).to_have_text("No issue is being worked right now.")
 

@@ -6,6 +6,7 @@ while nothing is recorded. A worked issue stays with its meeting. Carried-over i
 to their presenter. Past and cancelled meetings say so and offer nothing that would be refused.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -389,3 +390,66 @@ def test_a_paused_member_sees_the_issues_and_checks_in_but_brings_and_supports_n
         actions.issue_back(issue=issue, user=session.bob)
     with pytest.raises(Refused):
         actions.issue_submit(meeting=session.meeting, presenter=session.bob, question="Mine?")
+
+
+# --- the chair's controls: only those that do something --------------------------------------
+
+
+def controls(page: str) -> set[str]:
+    """The room actions the page offers as buttons (each control is a form with its action)."""
+    return set(re.findall(r'name="action" value="([a-z_]+)"', page))
+
+
+MOVES = {"previous_segment", "next_segment", "previous_step", "next_step", "finish_issue"}
+
+
+@pytest.mark.parametrize("practice", [False, True], ids=["real room", "practice room"])
+def test_the_chair_is_offered_only_controls_that_do_something(
+    session: Session, client_for: ClientFor, practice: bool
+) -> None:
+    chair = client_for(session.chair)
+    name = "practice" if practice else "room"
+    url = reverse(f"issues:{name}", args=[session.meeting.pk])
+    act = reverse(f"issues:{name}_act", args=[session.meeting.pk])
+    issue = "1" if practice else str(queued(session).pk)
+    factories.move_meeting(session.meeting, timezone.now() - timedelta(minutes=5))
+    segments = session.meeting.agenda_items.count()
+    steps = room.protocol_for(session.meeting).steps.count()
+    assert segments >= 3 and steps >= 3
+
+    def press(action: str, **extra: str) -> set[str]:
+        version = re.findall(r'data-version="(\d+)"', chair.get(url).content.decode())[0]
+        chair.post(act, {"action": action, "version": version, **extra})
+        return controls(chair.get(url).content.decode()) & MOVES
+
+    assert controls(chair.get(url).content.decode()) & MOVES == set()  # not started
+    assert press("start") == {"next_segment"}  # the first segment: no "Previous"
+    for _ in range(segments - 2):
+        assert press("next_segment") == {"previous_segment", "next_segment"}
+    assert press("next_segment") == {"previous_segment"}  # the last: no "Next segment"
+    assert press("start_issue", issue=issue) == {"previous_segment", "next_step"}
+    for _ in range(steps - 2):
+        assert press("next_step") == {"previous_segment", "previous_step", "next_step"}
+    # The last step: "Finish this issue" instead of "Next step".
+    assert press("next_step") == {"previous_segment", "previous_step", "finish_issue"}
+    assert press("finish_issue") == {"previous_segment"}
+
+
+def test_a_move_that_would_do_nothing_is_refused(session: Session) -> None:
+    """A stale page cannot press what is no longer offered: each says why instead."""
+    issue = queued(session)
+    start_room(session)
+    with pytest.raises(ValidationError, match="This is the first segment"):
+        chair_does(session, "previous_segment")
+    for _ in range(session.meeting.agenda_items.count() - 1):
+        chair_does(session, "next_segment")
+    with pytest.raises(ValidationError, match="This is the last segment"):
+        chair_does(session, "next_segment")
+    chair_does(session, "start_issue", issue_id=issue.pk)
+    with pytest.raises(ValidationError, match="first step"):
+        chair_does(session, "previous_step")
+    for _ in range(room.protocol_for(session.meeting).steps.count() - 1):
+        chair_does(session, "next_step")
+    with pytest.raises(ValidationError, match="finish the issue instead"):
+        chair_does(session, "next_step")
+    assert room.room_for(session.meeting).issue_id == issue.pk

@@ -179,6 +179,20 @@ class RoomView:
     def started(self) -> bool:
         return self.phase == Phase.RUNNING
 
+    # The chair's controls are shown only where they do something: no "Previous" on the first
+    # segment or step, no "Next segment" on the last (ending the meeting is its own button).
+    @property
+    def has_previous_segment(self) -> bool:
+        return self.started and self.room.segment > 0
+
+    @property
+    def has_next_segment(self) -> bool:
+        return self.started and self.room.segment < len(self.segments) - 1
+
+    @property
+    def has_previous_step(self) -> bool:
+        return self.started and self.issue is not None and self.room.step > 0
+
     @property
     def can_note(self) -> bool:
         return self.started and (self.is_scribe or self.is_chair) and not self.practice
@@ -324,13 +338,17 @@ def _next_segment(move: Move) -> None:
         _start(move)
         return
     _require_running(move)
-    move.room.segment = min(move.room.segment + 1, max(move.segments - 1, 0))
+    if move.room.segment >= move.segments - 1:
+        raise ValidationError("This is the last segment; end the meeting when it is done.")
+    move.room.segment += 1
     move.room.segment_started_at = move.now
 
 
 def _previous_segment(move: Move) -> None:
     _require_running(move)
-    move.room.segment = max(move.room.segment - 1, 0)
+    if move.room.segment <= 0:
+        raise ValidationError("This is the first segment.")
+    move.room.segment -= 1
     move.room.segment_started_at = move.now
 
 
@@ -345,7 +363,12 @@ def _step(delta: int) -> Callable[[Move], None]:
         _require_running(move)
         if move.room.issue_id is None:
             raise ValidationError("Start an issue first.")
-        move.room.step = max(min(move.room.step + delta, move.steps - 1), 0)
+        step = move.room.step + delta
+        if step < 0:
+            raise ValidationError("This is the protocol's first step.")
+        if step > move.steps - 1:
+            raise ValidationError("This is the protocol's last step; finish the issue instead.")
+        move.room.step = step
         move.room.step_started_at = move.now
 
     return step
