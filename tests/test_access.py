@@ -137,6 +137,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "networks:remind_replies": POST_ONLY,
     "invitation_accept": everyone(200, anonymous=200),
     "invitation_revoke": POST_ONLY,
+    "invitation_restore": POST_ONLY,
     "account_settings": everyone(200),
     "calendar_settings": everyone(200),
     "mfa_required": everyone(302),  # everyone here has MFA or needs none: sent home
@@ -157,6 +158,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "issues:edit": only({"member": 200}),  # the presenter only
     "issues:delete": only({"member": 200}),
     "issues:withdraw": POST_ONLY,
+    "issues:restore": POST_ONLY,
     "issues:back": POST_ONLY,
     "issues:notes_share": POST_ONLY,
     "issues:commitment": POST_ONLY,
@@ -177,6 +179,8 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "groups:proposal": only({"chair": 302}),  # the chair decides on proposals
     # A member's invitation is the chair's to withdraw (the chair sent it), not the admin's.
     "invitation_revoke": only({"chair": 302}),
+    # An undo waits in the session of whoever withdrew: anyone else has nothing to undo (home).
+    "invitation_restore": everyone(302, anonymous=302),
     "issues:submit": only({"member": 400, "chair": 400}),
     "issues:order": only({"member": 302, "chair": 302}),
     "issues:check_in": only({"member": 400, "chair": 400}),
@@ -185,6 +189,7 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "issues:room_note": only({"member": 400, "chair": 400}),
     "issues:practice_act": only({"chair": 302}),
     "issues:withdraw": only({"member": 302, "chair": 302}),
+    "issues:restore": only({"member": 302, "chair": 302}),  # nothing to undo: back to the issue
     "issues:back": only({"member": 302, "chair": 302}),
     "issues:notes_share": only({"member": 302, "chair": 302}),
     "issues:commitment": only({"member": 400, "chair": 400}),
@@ -303,6 +308,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "networks": network_objects,
     "invitation_accept": invitation_objects,
     "invitation_revoke": invitation_objects,
+    "invitation_restore": invitation_objects,
     "groups:proposal": proposal_objects,
 }
 

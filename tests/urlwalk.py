@@ -19,6 +19,7 @@ PK_OF: dict[str, str] = {
     "issues:edit": "issue",
     "issues:delete": "issue",
     "issues:withdraw": "issue",
+    "issues:restore": "issue",
     "issues:back": "issue",
     "issues:notes_share": "issue",
     "issues:commitment": "issue",
@@ -26,6 +27,7 @@ PK_OF: dict[str, str] = {
     "issues:access_log": "group",
     "issues:own_record": "group",
     "invitation_revoke": "invitation",
+    "invitation_restore": "invitation",  # the withdrawn invitation's
     "networks:venue_edit": "venue",
     "networks:venue_delete": "venue",
     "networks:partner_edit": "partner",

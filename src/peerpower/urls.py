@@ -62,6 +62,11 @@ urlpatterns = [
     path(
         "invitations/<int:pk>/withdraw/", account_views.invitation_revoke, name="invitation_revoke"
     ),
+    path(
+        "invitations/<int:pk>/restore/",
+        account_views.invitation_restore,
+        name="invitation_restore",
+    ),
     path("settings/", account_views.account_settings, name="account_settings"),
     path("settings/calendar/", account_views.calendar_settings, name="calendar_settings"),
     path("accounts/mfa-required/", account_views.mfa_required, name="mfa_required"),

@@ -8,12 +8,15 @@ import inspect
 from collections.abc import Callable
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from peerpower.accounts import actions
 from peerpower.accounts.invitations import issue_invitation
 from peerpower.accounts.models import Invitation, User
 from peerpower.groups.models import Membership
 from peerpower.lib.rules import Refused
+from peerpower.lib.undo import Undo
 from peerpower.networks.models import NetworkRole
 from tests import factories
 from tests.conftest import World
@@ -41,6 +44,15 @@ def self_sent(world: World) -> Invitation:
     return Invitation.objects.get(user=world.admin, invited_by=world.admin)
 
 
+def withdrawn_by_chair(world: World, who: User) -> Undo:
+    """The undo of the chair's withdrawing Pat's invitation, as if `who` had withdrawn it (so
+    only the rules stand in their way); the withdrawal itself is rolled back."""
+    with transaction.atomic():
+        kept = actions.invitation_revoke(invitation=member_invitation(world), by=world.chair)
+        transaction.set_rollback(True)
+    return Undo(by_id=who.pk, at=timezone.now(), data=kept)
+
+
 TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
     "invitation_create": (
         lambda w, who, _: actions.invitation_create(
@@ -50,6 +62,10 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
     ),
     "invitation_revoke": (
         lambda w, who, _: actions.invitation_revoke(invitation=member_invitation(w), by=who),
+        ("admin", "member", "other_member", "invitee", "superuser"),
+    ),
+    "invitation_restore": (
+        lambda w, who, _: actions.invitation_restore(undo=withdrawn_by_chair(w, who), by=who),
         ("admin", "member", "other_member", "invitee", "superuser"),
     ),
     "invitation_accept": (

@@ -114,3 +114,12 @@ def test_withdrawing_an_invitation_asks_first(live_server: LiveServer, page: Pag
     page.get_by_role("button", name="Withdraw the invitation to Pat").click()
     expect(page.get_by_role("status")).to_contain_text("The invitation to pat@example.org is")
     assert not Membership.objects.filter(group=group, user__email="pat@example.org").exists()
+    assert_no_axe_violations(page)
+    # Changed their mind: "Undo" in the message puts it back, and Pat's link works again.
+    page.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "The invitation to pat@example.org is back; their link works again."
+    )
+    expect(page.get_by_text("Withdraw invitation to Pat")).to_be_visible()
+    assert Membership.objects.get(group=group, user__email="pat@example.org").status == "invited"
+    assert_no_axe_violations(page)

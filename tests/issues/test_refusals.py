@@ -22,6 +22,7 @@ from peerpower.issues import actions, room
 from peerpower.issues.models import Backing, Commitment, CommitmentStatus, Issue, Note
 from peerpower.issues.room import RoomAction
 from peerpower.lib.rules import Refused
+from peerpower.lib.undo import Undo
 from tests import factories
 from tests.issues.conftest import Session
 
@@ -58,6 +59,14 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
     ),
     "issue_withdraw": (
         lambda sc, who: actions.issue_withdraw(issue=sc.issue, by=who),
+        WITH_PLAIN_MEMBER,
+    ),
+    "issue_restore": (
+        lambda sc, who: actions.issue_restore(
+            issue=sc.issue,
+            by=who,
+            undo=Undo(by_id=who.pk, at=timezone.now(), data={"issue": sc.issue.pk}),
+        ),
         WITH_PLAIN_MEMBER,
     ),
     "issue_delete": (

@@ -5,6 +5,9 @@ by its chair, its chair by the network's admins, network roles by the network's 
 invites themselves, and nobody accepts an invitation they sent.
 """
 
+from datetime import datetime
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +29,7 @@ from peerpower.groups.joining import (
 )
 from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
 from peerpower.lib.rules import require
+from peerpower.lib.undo import Undo
 from peerpower.networks.models import Network, NetworkRole
 
 
@@ -126,12 +130,22 @@ def invitation_accept(*, invitation: Invitation, user: User, password: str | Non
     forget_access(user)
 
 
-def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User) -> dict[str, Any]:
     """Withdraw a pending invitation. A group invitation also closes the invited membership (a
-    former member is former again); the group's history keeps the line."""
+    former member is former again); the group's history keeps the line.
+
+    Returns what `invitation_restore` needs to put it back (for `lib.undo`): the invitation's
+    fields, its token's hash among them (never the token), and the membership it closed."""
     require(by, "accounts.withdraw_invitation", invitation)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has been accepted; change the membership instead.")
+    kept: dict[str, Any] = {
+        name: getattr(invitation, name)
+        for name in (*_INVITATION_KEPT, "replaces_chair_id", "invited_by_id")
+    }
+    kept["created_at"] = invitation.created_at.isoformat()
+    kept["expires_at"] = invitation.expires_at.isoformat()
+    kept["membership"] = None
     with transaction.atomic():
         if invitation.group_id is not None:
             membership = (
@@ -140,9 +154,83 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
                 .first()
             )
             if membership is not None:
+                if membership.status in (Membership.Status.PROPOSED, Membership.Status.INVITED):
+                    kept["membership"] = {
+                        "role": membership.role,
+                        "status": membership.status,
+                        "proposed_by_id": membership.proposed_by_id,
+                    }
                 history.record(membership=membership, kind=MembershipEvent.Kind.WITHDRAWN, by=by)
                 close_unjoined(membership=membership)
         invitation.delete()
+    return kept
+
+
+# The fields `invitation_revoke` keeps for an undo, as they are.
+_INVITATION_KEPT = (
+    "network_id",
+    "group_id",
+    "user_id",
+    "role",
+    "token_hash",
+    "old_chair_becomes",
+)
+
+
+def invitation_restore(*, undo: Undo, by: User) -> Invitation:
+    """Undo a withdrawal (`lib.undo`): the person who withdrew it, within the undo minutes, and
+    only while they may still send it and it has not expired. The same link works again (the
+    same token's hash), so nothing is emailed; the invited membership opens again and the
+    group's history says so. Refused if the person has been invited again, or has joined, since.
+    Locks the person's membership of the group, if they have one."""
+    data = undo.data
+    invitation = Invitation(
+        **{name: data[name] for name in _INVITATION_KEPT},
+        invited_by_id=data["invited_by_id"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+        expires_at=datetime.fromisoformat(data["expires_at"]),
+    )
+    require(by, "accounts.withdraw_invitation", invitation)
+    undo.require_open(by.pk)
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError("This invitation has expired meanwhile; send a new one.")
+    with transaction.atomic():
+        if Invitation.objects.filter(token_hash=invitation.token_hash).exists():
+            raise ValidationError("This invitation is already back.")
+        if data["replaces_chair_id"] is not None:
+            invitation.replaces_chair = Membership.objects.filter(
+                pk=data["replaces_chair_id"]
+            ).first()
+        kept = data["membership"]
+        if invitation.group_id is not None and kept is not None:
+            try:
+                membership = open_membership(
+                    group=PeerGroup.objects.get(pk=invitation.group_id),
+                    user=User.objects.get(pk=invitation.user_id),
+                    role=kept["role"],
+                    status=Membership.Status(kept["status"]),
+                    proposed_by=User.objects.filter(pk=kept["proposed_by_id"]).first(),
+                )
+            except ValidationError as taken:
+                raise ValidationError(
+                    f"{taken.message_dict['email'][0]} Their new invitation stands."
+                ) from taken
+            history.record(membership=membership, kind=MembershipEvent.Kind.INVITED, by=by)
+        elif invitation.group_id is None and (
+            Invitation.objects.filter(
+                network_id=invitation.network_id,
+                group=None,
+                user_id=invitation.user_id,
+                role=invitation.role,
+                accepted_at=None,
+            ).exists()
+            or NetworkRole.objects.filter(
+                network_id=invitation.network_id, user_id=invitation.user_id, role=invitation.role
+            ).exists()
+        ):
+            raise ValidationError("They have been invited again since; that invitation stands.")
+        invitation.save()
+    return invitation
 
 
 def calendar_token_rotate(*, user: User) -> str:

@@ -62,6 +62,11 @@ class InvitationRevokeForm(forms.Form):
     the same, so every POST comes in the same way and a field added later has its place."""
 
 
+class InvitationRestoreForm(forms.Form):
+    """The "Undo" of a withdrawal: the button is the whole request (what to put back waits in
+    the session, see lib.undo)."""
+
+
 class CalendarRotateForm(forms.Form):
     """Replacing the calendar link asks nothing more: the button is the whole request."""
 

@@ -15,14 +15,17 @@ from peerpower.accounts.forms import (
     AcceptInvitationForm,
     AccountSettingsForm,
     CalendarRotateForm,
+    InvitationRestoreForm,
     InvitationRevokeForm,
 )
 from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
 from peerpower.accounts.models import Invitation
+from peerpower.lib import undo
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings.calendar import subscription_links
+from peerpower.networks.models import Network
 
 
 @login_not_required
@@ -102,17 +105,48 @@ def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not can(request.user, "accounts.withdraw_invitation", invitation):
         raise Http404
     form = InvitationRevokeForm(request.POST)
+    pending = invitation.is_pending  # an expired one could not be put back
     try:
         if not form.is_valid():
             raise ValidationError(list(form.non_field_errors()))
-        actions.invitation_revoke(invitation=invitation, by=request.user)
+        kept = actions.invitation_revoke(invitation=invitation, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The invitation to {invitation.user.email} is withdrawn.")
-    if invitation.group_id:
-        return redirect("groups:detail", invitation.group_id)
-    return redirect("networks:detail", invitation.network.slug)
+        message = f"The invitation to {invitation.user.email} is withdrawn."
+        if pending:
+            url = reverse("invitation_restore", args=[pk])
+            undo.offer(request, url=url, message=message, data=kept)
+        else:
+            messages.success(request, message)
+    return _invitation_page(invitation.group_id, invitation.network.slug)
+
+
+@require_POST
+def invitation_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The "Undo" of a withdrawal, offered in its status message for a few minutes: `pk` is
+    the withdrawn invitation's, and what to put back waits in this person's session."""
+    offered = undo.take(request, reverse("invitation_restore", args=[pk]))
+    if offered is None or not InvitationRestoreForm(request.POST).is_valid():
+        messages.error(request, "There is nothing to undo here.")
+        return redirect("home")
+    try:
+        invitation = actions.invitation_restore(undo=offered, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        group_id, network_id = offered.data["group_id"], offered.data["network_id"]
+        return _invitation_page(group_id, Network.objects.get(pk=network_id).slug)
+    messages.success(
+        request, f"The invitation to {invitation.user.email} is back; their link works again."
+    )
+    return _invitation_page(invitation.group_id, invitation.network.slug)
+
+
+def _invitation_page(group_id: int | None, network_slug: str) -> HttpResponse:
+    """Where invitations are listed: the group's page, or the network's for a network role."""
+    if group_id:
+        return redirect("groups:detail", group_id)
+    return redirect("networks:detail", network_slug)
 
 
 @require_http_methods(["GET", "POST"])

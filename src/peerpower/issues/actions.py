@@ -39,6 +39,7 @@ from peerpower.issues.models import (
 )
 from peerpower.issues.room import Phase, phase_of
 from peerpower.lib.rules import can, require
+from peerpower.lib.undo import Undo
 from peerpower.meetings.models import Meeting
 from peerpower.meetings.queries import next_scheduled_after
 from peerpower.networks.models import Network
@@ -161,6 +162,27 @@ def issue_withdraw(*, issue: Issue, by: User) -> Issue:
     issue.status = Issue.Status.WITHDRAWN
     issue.position = None
     issue.save(update_fields=["status", "position", "updated_at"])
+    return issue
+
+
+def issue_restore(*, issue: Issue, by: User, undo: Undo) -> Issue:
+    """Undo a withdrawal (`lib.undo`): the presenter who withdrew it, within the undo minutes,
+    until the meeting starts. It goes back as it was (proposed or carried over); one that was in
+    the chair's order goes back to the end of it, since the order may have moved meanwhile."""
+    require(by, "issues.withdraw", issue)
+    undo.require_open(by.pk)
+    if undo.data.get("issue") != issue.pk:
+        raise ValidationError("That undo is for another issue.")
+    if issue.status != Issue.Status.WITHDRAWN:
+        raise ValidationError("This issue is not withdrawn.")
+    _require_before_start(issue.meeting, "brought back")
+    status = undo.data.get("status")
+    if status not in Issue.OPEN_STATUSES:
+        status = Issue.Status.PROPOSED
+    with transaction.atomic():
+        issue.status = status
+        issue.position = next_position(issue.meeting) if status == Issue.Status.QUEUED else None
+        issue.save(update_fields=["status", "position", "updated_at"])
     return issue
 
 

@@ -90,6 +90,11 @@ class WithdrawForm(forms.Form):
     same, so every POST comes in the same way and a field added later has its place."""
 
 
+class UndoForm(forms.Form):
+    """The "Undo" of a withdrawal: the button is the whole request (what to put back waits in
+    the session, see lib.undo)."""
+
+
 class DeleteForm(forms.Form):
     """Deleting an issue, once the page has asked: the button is the whole request."""
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("issues/<int:pk>/edit/", views.issue_edit, name="edit"),
     path("issues/<int:pk>/delete/", views.issue_delete, name="delete"),
     path("issues/<int:pk>/withdraw/", views.issue_withdraw, name="withdraw"),
+    path("issues/<int:pk>/restore/", views.issue_restore, name="restore"),
     path("issues/<int:pk>/back/", views.issue_back, name="back"),
     path("issues/<int:pk>/notes/share/", views.notes_share, name="notes_share"),
     path("issues/<int:pk>/commitment/", views.commitment_record, name="commitment"),

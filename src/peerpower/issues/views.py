@@ -43,6 +43,7 @@ from peerpower.issues.forms import (
     ReportForm,
     RoomActForm,
     SupportForm,
+    UndoForm,
     UpdateForm,
     WithdrawForm,
 )
@@ -63,6 +64,7 @@ from peerpower.issues.queries import (
     room_version_for,
     updates_visible_to,
 )
+from peerpower.lib import undo
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
 from peerpower.meetings.models import AgendaItem, Meeting
@@ -322,6 +324,7 @@ def issue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     issue = _issue_for_user(request, pk)
     form = WithdrawForm(request.POST)
+    status, position = issue.status, issue.position  # what an undo puts back
     try:
         if not form.is_valid():
             raise ValidationError(list(form.non_field_errors()))
@@ -329,8 +332,30 @@ def issue_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _refusal(error))
         return redirect("issues:detail", issue.pk)
-    messages.success(request, "Your issue is withdrawn.")
+    undo.offer(
+        request,
+        url=reverse("issues:restore", args=[issue.pk]),
+        message="Your issue is withdrawn.",
+        data={"issue": issue.pk, "status": status, "position": position},
+    )
     return redirect("issues:meeting", issue.meeting_id)
+
+
+@PRIVATE
+@require_POST
+def issue_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The "Undo" of a withdrawal, offered in its status message for a few minutes."""
+    issue = _issue_for_user(request, pk)
+    offered = undo.take(request, reverse("issues:restore", args=[issue.pk]))
+    try:
+        if not UndoForm(request.POST).is_valid() or offered is None:
+            raise ValidationError("There is nothing to undo here.")
+        actions.issue_restore(issue=issue, by=request.user, undo=offered)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+        return redirect("issues:detail", issue.pk)
+    messages.success(request, "Your issue is back.")
+    return redirect("issues:detail", issue.pk)
 
 
 @PRIVATE

@@ -4,6 +4,8 @@ widgets come from lib.forms.BootstrapBoundField.)"""
 from django import template
 
 from peerpower.lib.rules import can as rules_can
+from peerpower.lib.undo import UNDO_MINUTES
+from peerpower.lib.undo import undo_url as lib_undo_url
 
 register = template.Library()
 
@@ -20,3 +22,15 @@ def minutes(value: int) -> str:
 def can(context: template.Context, rule_name: str, obj: object = None) -> bool:
     """`{% can "groups.manage" group as can_manage %}`: lib.rules.can for the page's viewer."""
     return rules_can(context["request"].user, rule_name, obj)
+
+
+@register.filter
+def undo_url(message: object) -> str:
+    """The address a status message's "Undo" button posts to, or "" (see lib.undo)."""
+    return lib_undo_url(getattr(message, "extra_tags", "") or "")
+
+
+@register.simple_tag
+def undo_minutes() -> int:
+    """How long an "Undo" is offered (lib.undo.UNDO_MINUTES), for the confirmations to say."""
+    return UNDO_MINUTES
