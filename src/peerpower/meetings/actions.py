@@ -6,7 +6,7 @@ never announces something that was rolled back.
 
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -36,6 +36,8 @@ from peerpower.networks.models import Venue
 
 # A meeting moves within a year of the month it stands for; beyond that a date is a slip.
 MOVE_HORIZON_MONTHS = 12
+# Agenda edits are announced this long after the last one, so several edits send one email.
+AGENDA_BATCH = timedelta(minutes=5)
 
 
 def move_latest_day(meeting: Meeting) -> date:
@@ -178,6 +180,7 @@ def _lock(meeting: Meeting) -> Meeting:
     fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.started_at, meeting.ended_at = fresh.started_at, fresh.ended_at
     meeting.status, meeting.sequence = fresh.status, fresh.sequence
+    meeting.agenda_version, meeting.agenda_announced = fresh.agenda_version, fresh.agenda_announced
     return meeting
 
 
@@ -244,6 +247,7 @@ def meeting_move(
         meeting.venue, meeting.online_link = venue, online_link
         meeting.changed_by_hand = True
         meeting.sequence += 1
+        meeting.agenda_announced = None  # this change's email carries the agenda as it is now
         meeting.save(
             update_fields=[
                 "starts_at",
@@ -252,6 +256,7 @@ def meeting_move(
                 "online_link",
                 "changed_by_hand",
                 "sequence",
+                "agenda_announced",
                 "updated_at",
             ]
         )
@@ -340,11 +345,68 @@ def agenda_replace(
             f"(the meeting lasts {meeting.duration_minutes} minutes)."
         )
     with transaction.atomic():
+        _lock(meeting)
+        _require_not_started(meeting, "given another agenda")
+        before = agenda_times(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
         AgendaItem.objects.filter(meeting=meeting).delete()
-        return AgendaItem.objects.bulk_create(
+        items = AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, position=i, title=s.title, kind=s.kind, minutes=s.minutes)
             for i, s in enumerate(segments)
         )
+        if agenda_times(items) != before:
+            if meeting.agenda_announced is None:
+                meeting.agenda_announced = before  # what members have until this is announced
+            meeting.agenda_version += 1
+            meeting.save(update_fields=["agenda_version", "agenda_announced", "updated_at"])
+            version = meeting.agenda_version
+            transaction.on_commit(
+                lambda: tasks.announce_agenda_change.schedule(
+                    kwargs={"meeting_id": meeting.pk, "version": version},
+                    delay=AGENDA_BATCH.total_seconds(),
+                )
+            )
+        return items
+
+
+def agenda_times(items: Iterable[AgendaItem]) -> list[list[object]]:
+    """The agenda as far as its times go: each segment's kind and length, in order (a
+    renamed segment keeps its times). Stored as JSON in `Meeting.agenda_announced`."""
+    return [[item.kind, item.minutes] for item in items]
+
+
+def agenda_change_announce(*, meeting_id: int, version: int) -> bool:
+    """Announce the agenda edits of the last few minutes in one email, if their times differ
+    from what members last had: SEQUENCE rises and `send_meeting_change` goes to members.
+
+    Queued by `agenda_replace` for AGENDA_BATCH after each edit that changes the times. Under
+    the meeting's row lock only the task of the latest edit (its `version`) acts, and it
+    clears `agenda_announced` in the same transaction, so an earlier edit's task, a second run
+    of the same task, or a move that already sent the agenda, does nothing. Edits that end up
+    where members' calendars already are, a cancelled meeting and one under way send nothing.
+    Returns whether an update was sent.
+    """
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        if meeting is None or meeting.agenda_version != version:
+            return False
+        if meeting.agenda_announced is None:
+            return False
+        times = agenda_times(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
+        send = (
+            times != meeting.agenda_announced
+            and not meeting.is_cancelled
+            and not meeting.has_started()
+        )
+        meeting.agenda_announced = None
+        fields = ["agenda_announced", "updated_at"]
+        if send:
+            meeting.sequence += 1
+            fields.append("sequence")
+            transaction.on_commit(
+                lambda: tasks.send_meeting_change(meeting_id=meeting_id, agenda=True)
+            )
+        meeting.save(update_fields=fields)
+    return send
 
 
 def rsvp_set(*, meeting: Meeting, by: User, rsvp: str, reason: str = "") -> Participation:

@@ -42,6 +42,12 @@ class Meeting(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE: rises with every change sent to calendars.
     sequence = models.PositiveIntegerField(default=0)
+    # Agenda edits that change its times are announced in one batch a few minutes after the
+    # last one (meetings.actions.agenda_change_announce): `agenda_version` rises with each
+    # such edit; `agenda_announced` holds the times members last had while an edit waits to
+    # be announced, and is empty when nothing waits.
+    agenda_version = models.PositiveIntegerField(default=0)
+    agenda_announced = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

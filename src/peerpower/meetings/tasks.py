@@ -18,7 +18,7 @@ from peerpower.accounts.models import User
 from peerpower.groups.models import PeerGroup
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.calendar import invitation_ics
-from peerpower.meetings.models import Meeting, ReminderSent
+from peerpower.meetings.models import Meeting, ReminderSent, timed_agenda
 from peerpower.meetings.queries import attendees_of
 
 
@@ -63,12 +63,14 @@ def send_series_invitation(
 
 
 @db_task()
-def send_meeting_change(*, meeting_id: int) -> None:
-    """An update (REQUEST, higher SEQUENCE) or cancellation (CANCEL) for one meeting."""
+def send_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
+    """An update (REQUEST, higher SEQUENCE) or cancellation (CANCEL) for one meeting; with
+    `agenda`, the update says the agenda's times changed and lists them."""
     meetings = _meetings([meeting_id])
     if not meetings:
         return
     meeting = meetings[0]
+    segments = timed_agenda(meeting, list(meeting.agenda_items.all())) if agenda else []
     for user in attendees_of(meeting.group_id):
         with timezone.override(user.time_zone):
             send_templated_email(
@@ -76,9 +78,19 @@ def send_meeting_change(*, meeting_id: int) -> None:
                 template_prefix="meetings/email/meeting_cancelled"
                 if meeting.is_cancelled
                 else "meetings/email/meeting_changed",
-                context={"user": user, "meeting": meeting},
+                context={"user": user, "meeting": meeting, "agenda": segments},
                 attachments=[_ics(meeting, user)],
             )
+
+
+@db_task()
+def announce_agenda_change(*, meeting_id: int, version: int) -> None:
+    """Scheduled a few minutes after an agenda edit: one update for the edits since."""
+    from peerpower.meetings.actions import (  # noqa: PLC0415 — actions queue this module's tasks
+        agenda_change_announce,
+    )
+
+    agenda_change_announce(meeting_id=meeting_id, version=version)
 
 
 @db_task()
