@@ -23,6 +23,8 @@ from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Organisation, Partner
+from peerpower.speakers.actions import resource_upload
+from peerpower.speakers.models import Booking, Speaker
 from tests import factories, urlwalk
 from tests.conftest import ClientFor, World
 
@@ -166,6 +168,28 @@ EXPECTED: dict[str, dict[str, int]] = {
     "issues:report": POST_ONLY,
     "issues:access_log": only({"member": 200, "chair": 200}),
     "issues:own_record": only({"member": 200, "chair": 200}),
+    # The speaker bureau: the network's admins and its groups' current members (the other
+    # group's member too); the speaker sees their own profile and bookings, never a group's.
+    "speakers:directory": only({**GROUP_VIEWERS, "other_member": 200}),
+    "speakers:add": only(MANAGERS),
+    "speakers:settings": only({"admin": 200}),
+    "speakers:network_programme": only(MANAGERS),
+    "speakers:own_profile": POST_ONLY,
+    "speakers:profile": only({**GROUP_VIEWERS, "other_member": 200, "speaker": 200}),
+    "speakers:edit": only({"speaker": 200, "admin": 200}),
+    "speakers:invite": POST_ONLY,
+    "speakers:book": only(MANAGERS),
+    "speakers:home": everyone(200),
+    "speakers:booking": only({**MANAGERS, "speaker": 200}),
+    "speakers:accept": POST_ONLY,
+    "speakers:decline": POST_ONLY,
+    "speakers:withdraw": POST_ONLY,
+    "speakers:upload": POST_ONLY,
+    # Members rate a talk (the page says when they can); admins hold no seat to rate from.
+    "speakers:feedback": only({"member": 200, "chair": 200}),
+    # Before the talk: its speaker and the group's managers; members once it has begun.
+    "speakers:resource": only({**MANAGERS, "speaker": 200}),
+    "speakers:programme": only(MANAGERS),
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -194,6 +218,15 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "issues:notes_share": only({"member": 302, "chair": 302}),
     "issues:commitment": only({"member": 400, "chair": 400}),
     "issues:report": only({"member": 302, "chair": 302}),
+    "speakers:own_profile": only({"speaker": 302}),
+    # The builder's contact has an email and no log-in: the admin invites them.
+    "speakers:invite": only({"admin": 302}),
+    # The chair and admin are refused (shown above the page), as the speaker is for withdraw.
+    "speakers:accept": only({"speaker": 302, "chair": 302, "admin": 302}),
+    "speakers:decline": only({"speaker": 302, "chair": 400, "admin": 400}),
+    "speakers:withdraw": only({"speaker": 302, "chair": 302, "admin": 302}),
+    "speakers:upload": only({"speaker": 400, "chair": 400, "admin": 400}),  # no file sent
+    "speakers:feedback": only({"member": 400, "chair": 400}),
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -300,10 +333,29 @@ def proposal_objects(world: World, name: str) -> Objects:
     return {"membership_id": proposal.pk}
 
 
+def speaker_objects(world: World, name: str) -> Objects:
+    """The world's speaker's profile, asked for the next meeting (pending), with a file; for
+    the invitation, a contact with no log-in."""
+    from tests.speakers.conftest import book, make_speaker, pdf
+
+    speaker = Speaker.objects.filter(network=world.network, user=world.speaker).first()
+    speaker = speaker or make_speaker(world, world.speaker)
+    Booking.objects.filter(speaker=speaker).delete()
+    booking = book(world, speaker)
+    resource = resource_upload(booking=booking, upload=pdf(), by=world.chair)
+    if name == "speakers:invite":
+        n = next(_seq)
+        speaker = Speaker.objects.create(
+            network=world.network, name=f"Contact {n}", email=f"contact{n}@example.org"
+        )
+    return {"speaker": speaker.pk, "booking": booking.pk, "resource": resource.pk}
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "issues": issue_objects,
+    "speakers": speaker_objects,
     "meetings": meeting_objects,
     "networks": network_objects,
     "invitation_accept": invitation_objects,

@@ -195,6 +195,11 @@ PROTOCOL_NEW = Target(
         "step-0-ORDER": "1",
     },
 )
+BUREAU_SETTINGS = Target(
+    who="admin",
+    url=lambda w: reverse("speakers:settings", args=[w.network.slug]),
+    containing="feedback_days",
+)
 
 ROWS = [
     Row("groups.forms.GroupCreateForm", "series_start", "date", GROUP_CREATE),
@@ -236,6 +241,17 @@ ROWS = [
         "segment-1-ORDER",
     ),
     Row("networks.forms.StepForm", "minutes", "number", PROTOCOL_NEW, "step-0-minutes"),
+    *(
+        Row("speakers.forms.BureauSettingsForm", name, "number", BUREAU_SETTINGS)
+        for name in ("feedback_days", "repeat_months", "upload_max_mb")
+    ),
+    Row(
+        "speakers.forms.BureauSettingsForm",
+        "rating_threshold",
+        "number",
+        BUREAU_SETTINGS,
+        valid=("1.5",),  # a threshold of 1.5 out of 5 is lenient but allowed
+    ),
     Row(
         "networks.forms.StepFormSet",
         "ORDER",

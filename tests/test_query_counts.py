@@ -73,12 +73,14 @@ def count_queries(client: Client, url: str) -> int:
 
 PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who looks, url, pinned query count)
-    # +1: the member's own issues carried over (issues.queries.carried_over_of).
-    "home as member": ("member", lambda w: reverse("home"), 11),
+    # +1: the member's own issues carried over (issues.queries.carried_over_of); +1 everywhere
+    # a meeting's agenda is shown: its confirmed speaker (speakers.Booking).
+    "home as member": ("member", lambda w: reverse("home"), 12),
     # The chair's "what next?": replies missing (and whether they were chased today, a
     # ReplyReminder row), issues to order, attendance, size (+6); the network's proposals
-    # waiting for them (+1); their own carried-over issues, as for any member (+1).
-    "home as chair": ("chair", lambda w: reverse("home"), 19),
+    # waiting for them (+1); their own carried-over issues, as for any member (+1); the next
+    # meeting's confirmed speaker (+1).
+    "home as chair": ("chair", lambda w: reverse("home"), 20),
     # Across the network: next meetings with reply rates, invitations, chairs and sizes.
     "home as admin": ("admin", lambda w: reverse("home"), 7),
     "home as coach": ("coach", lambda w: reverse("home"), 4),
@@ -90,7 +92,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "meeting page as member": (
         "member",
         lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),
-        7,
+        8,
     ),
     "network page as admin": (
         "admin",
@@ -100,7 +102,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "calendar feed": (
         "anonymous",
         lambda w: reverse("meetings:feed", args=[w.member.calendar_token]),
-        3,
+        4,
     ),
     "attendance as chair": (
         "chair",

@@ -37,6 +37,13 @@ PK_OF: dict[str, str] = {
     "networks:protocol_edit": "protocol",
     "networks:protocol_delete": "protocol",
     "networks:remind_replies": "meeting",
+    "speakers": "booking",  # the booking's pages; the exceptions:
+    "speakers:profile": "speaker",
+    "speakers:edit": "speaker",
+    "speakers:invite": "speaker",
+    "speakers:book": "speaker",
+    "speakers:resource": "resource",
+    "speakers:programme": "group",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

@@ -7,6 +7,7 @@ default that runs on one machine with the embedded SQLite database.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "peerpower.groups",
     "peerpower.meetings",
     "peerpower.issues",
+    "peerpower.speakers",
     "peerpower.demo",
 ]
 
@@ -272,7 +274,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("PEERPOWER_MEDIA_ROOT", str(VAR_DIR / "media")))
+if TESTING:  # uploads made by tests go to a throwaway folder, not the project's var/
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"peerpower-test-media-{os.getpid()}"
 # Tests serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 if WHITENOISE_USE_FINDERS:

@@ -36,7 +36,7 @@ from peerpower.meetings.queries import (
     reply_of,
     rsvps_awaited,
     upcoming,
-    with_agenda,
+    with_talks,
 )
 from peerpower.networks.models import Network, NetworkRole
 from peerpower.networks.queries import invitations_sent_by, invitations_waiting, reminded_today
@@ -62,13 +62,15 @@ def _as_member(user: User, access: Access, now: Any) -> dict[str, Any]:
     current = access.current_group_ids()
     if not current:  # an admin, coach or speaker with no group of their own asks nothing here
         return {"has_seats": False, "awaited": [], "pledges_due": []}
-    next_meeting = with_agenda(
+    next_meeting = with_talks(
         upcoming(meetings_for(user), now).filter(status=Meeting.Status.SCHEDULED)
     ).first()
     return {
         "has_seats": True,
         "next_meeting": next_meeting,
-        "segments": timed_agenda(next_meeting, list(next_meeting.agenda_items.all()))
+        "segments": timed_agenda(
+            next_meeting, list(next_meeting.agenda_items.all()), next_meeting.confirmed_talk()
+        )
         if next_meeting
         else [],
         "my_reply": reply_of(user, next_meeting),

@@ -33,11 +33,17 @@ def meeting_description(meeting: Meeting) -> str:
         lines.append("This meeting is cancelled.")
     else:
         items = list(meeting.agenda_items.all())
+        talk = meeting.confirmed_talk()
+        if talk is not None:
+            lines += ["", f"Expert speaker: {talk.speaker.name}, “{talk.talk_title}”"]
         if items:
             lines.append("")
             lines.append("Agenda:")
-            for segment in timed_agenda(meeting, items):
-                lines.append(f"{segment.starts_at.astimezone(zone):%H:%M} {segment.item.title}")
+            for segment in timed_agenda(meeting, items, talk):
+                heading = segment.item.title
+                if segment.talk is not None:
+                    heading += f": {talk.speaker.name}, “{talk.talk_title}”"
+                lines.append(f"{segment.starts_at.astimezone(zone):%H:%M} {heading}")
     if meeting.venue and meeting.venue.access_notes:
         lines += ["", f"Getting in: {meeting.venue.access_notes}"]
     lines += [

@@ -92,6 +92,14 @@ class Meeting(models.Model):
     def title(self) -> str:
         return f"{self.group.name} — monthly meeting"
 
+    def confirmed_talk(self) -> Any:
+        """The speaker booking confirmed for this meeting (a `speakers.Booking`), or None.
+        `meetings.queries.with_agenda` prefetches it as `confirmed_talks`; else one query."""
+        talks = getattr(self, "confirmed_talks", None)
+        if talks is None:
+            talks = list(self.speaker_bookings.filter(status="accepted").select_related("speaker"))
+        return talks[0] if talks else None
+
 
 @dataclass(frozen=True)
 class TimedSegment:
@@ -99,6 +107,8 @@ class TimedSegment:
     starts_at: datetime
     ends_at: datetime
     overruns: bool
+    # On the speaker segment: the confirmed booking (speaker and talk title), if any.
+    talk: Any = None
 
 
 class AgendaItem(models.Model):
@@ -126,14 +136,19 @@ class AgendaItem(models.Model):
         return f"{self.title} ({self.minutes} min)"
 
 
-def timed_agenda(meeting: Meeting, items: list[AgendaItem]) -> list[TimedSegment]:
-    """Each segment with its computed start and end; `overruns` marks those past the end."""
+def timed_agenda(meeting: Meeting, items: list[AgendaItem], talk: Any = None) -> list[TimedSegment]:
+    """Each segment with its computed start and end; `overruns` marks those past the end.
+    `talk` (a confirmed speaker booking) goes on the first speaker segment."""
     segments = []
     at = meeting.starts_at
     for item in items:
         end = at + timedelta(minutes=item.minutes)
+        on_it = talk if item.kind == AgendaSegmentKind.SPEAKER else None
+        talk = None if on_it is not None else talk
         segments.append(
-            TimedSegment(item=item, starts_at=at, ends_at=end, overruns=end > meeting.ends_at)
+            TimedSegment(
+                item=item, starts_at=at, ends_at=end, overruns=end > meeting.ends_at, talk=on_it
+            )
         )
         at = end
     return segments

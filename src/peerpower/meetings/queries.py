@@ -24,6 +24,7 @@ from peerpower.groups.queries import attendance_window, groups_attended_by, grou
 from peerpower.issues.models import Issue, MonthlyUpdate
 from peerpower.meetings.models import AgendaItem, Meeting, Participation, ReplyLink
 from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
+from peerpower.speakers.models import Booking
 
 
 def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
@@ -59,6 +60,21 @@ def next_scheduled_after(meeting: Meeting) -> Meeting | None:
 def with_agenda(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.prefetch_related(
         Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position"))
+    )
+
+
+def with_talks(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """With the agenda and the confirmed speaker's booking (`Meeting.confirmed_talk`), for
+    pages and calendars that show the talk in the agenda."""
+    return with_agenda(meetings).prefetch_related(confirmed_talks())
+
+
+def confirmed_talks() -> Prefetch[Any]:
+    """The prefetch `Meeting.confirmed_talk` reads: speaker and talk title, nothing else."""
+    return Prefetch(
+        "speaker_bookings",
+        queryset=Booking.objects.filter(status=Booking.Status.ACCEPTED).select_related("speaker"),
+        to_attr="confirmed_talks",
     )
 
 

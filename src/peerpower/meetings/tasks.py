@@ -19,14 +19,15 @@ from peerpower.groups.models import PeerGroup
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.calendar import invitation_ics
 from peerpower.meetings.models import Meeting, ReminderSent, timed_agenda
-from peerpower.meetings.queries import attendees_of
+from peerpower.meetings.queries import attendees_of, confirmed_talks
+from peerpower.speakers.tasks import send_speaker_meeting_change
 
 
 def _meetings(ids: Sequence[int]) -> list[Meeting]:
     return list(
         Meeting.objects.filter(pk__in=ids)
         .select_related("group__network", "venue")
-        .prefetch_related("agenda_items")
+        .prefetch_related("agenda_items", confirmed_talks())
         .order_by("starts_at")
     )
 
@@ -70,7 +71,8 @@ def send_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
     if not meetings:
         return
     meeting = meetings[0]
-    segments = timed_agenda(meeting, list(meeting.agenda_items.all())) if agenda else []
+    items = list(meeting.agenda_items.all())
+    segments = timed_agenda(meeting, items, meeting.confirmed_talk()) if agenda else []
     for user in attendees_of(meeting.group_id):
         with timezone.override(user.time_zone):
             send_templated_email(
@@ -81,6 +83,8 @@ def send_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
                 context={"user": user, "meeting": meeting, "agenda": segments},
                 attachments=[_ics(meeting, user)],
             )
+    # The speaker booked for it gets the same change for their own calendar entry.
+    send_speaker_meeting_change(meeting_id=meeting_id)
 
 
 @db_task()

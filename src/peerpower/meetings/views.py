@@ -37,7 +37,9 @@ from peerpower.meetings.queries import (
     meetings_visible_to,
     reply_link_for,
     with_agenda,
+    with_talks,
 )
+from peerpower.speakers.queries import talk_panel
 
 
 def get_meeting_for_user(request: AuthenticatedRequest, pk: int) -> Meeting:
@@ -95,7 +97,9 @@ def _rsvp_context(
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     can_manage = can(request.user, "meetings.manage", meeting)
-    segments = timed_agenda(meeting, list(meeting.agenda_items.all()))
+    panel = talk_panel(request.user, meeting, can_manage)
+    talk = panel.booking if panel.booking and panel.booking.status == "accepted" else None
+    segments = timed_agenda(meeting, list(meeting.agenda_items.all()), talk)
     replies = {p.user_id: p for p in Participation.objects.filter(meeting=meeting)}
     people = []
     for membership in current_memberships(meeting.group):
@@ -122,6 +126,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "show_group_zone": meeting.group.time_zone != request.user.time_zone,
             "has_started": meeting.has_started(),
             "has_ended": meeting.has_ended(),
+            "talk": panel,
         },
     )
 
@@ -335,7 +340,7 @@ def calendar_feed(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
     """The person's own meetings, for a calendar program to subscribe to; the token is the key."""
     user = get_object_or_404(User, calendar_token=token, is_active=True)
     since = timezone.now() - timedelta(days=365)
-    meetings = with_agenda(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
+    meetings = with_talks(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
     return _calendar_response(feed_ics(meetings, name=FEED_NAME), "peerpower.ics")
 
 

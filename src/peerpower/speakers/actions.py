@@ -1,0 +1,453 @@
+"""Business actions of the speaker bureau: profiles and contacts, bookings and their answers,
+feedback, resources, and the network's bureau settings.
+
+Each action that takes `by` asks `lib.rules.require` first (tests/speakers/test_refusals.py
+fails for one that is missing from its table), validates, writes in one transaction and queues
+its emails on commit.
+"""
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from peerpower.accounts.actions import invitation_create
+from peerpower.accounts.models import Invitation, User
+from peerpower.lib.rules import require
+from peerpower.meetings.models import Meeting
+from peerpower.networks.models import AgendaSegmentKind, Network, NetworkRole, Organisation
+from peerpower.speakers import files, tasks
+from peerpower.speakers import rules as _rules  # noqa: F401 - registers the rules required here
+from peerpower.speakers.models import (
+    Booking,
+    FeedbackGiven,
+    FeedbackResponse,
+    Resource,
+    Speaker,
+    SpeakerSettings,
+    Topic,
+)
+from peerpower.speakers.queries import attended, feedback_closes, settings_for
+
+_shuffle = random.SystemRandom().shuffle
+
+
+@dataclass
+class Profile:
+    """What a speaker's profile says (the form's cleaned data, by field)."""
+
+    name: str
+    headline: str = ""
+    biography: str = ""
+    topics: Sequence[Topic] = field(default_factory=list)
+    tags: str = ""
+    talks: str = ""
+    format: str = Speaker.Format.BOTH
+    regions: Sequence[str] = field(default_factory=list)
+    fee: str = Speaker.Fee.PRO_BONO
+    fee_notes: str = ""
+    availability: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _apply(speaker: Speaker, profile: Profile) -> None:
+    name = " ".join(profile.name.split())
+    if not name:
+        raise ValidationError({"name": "Give the speaker's name."})
+    if any(t.network_id != speaker.network_id for t in profile.topics):
+        raise ValidationError({"topics": "Choose topics from this network's list."})
+    unknown = [r for r in profile.regions if r not in Organisation.Region.values]
+    if unknown:
+        raise ValidationError({"regions": "Choose regions from the list."})
+    speaker.name = name
+    speaker.headline = profile.headline.strip()
+    speaker.biography = profile.biography.strip()
+    speaker.tags = ", ".join(t.strip() for t in profile.tags.split(",") if t.strip())
+    speaker.talks = "\n".join(t.strip() for t in profile.talks.splitlines() if t.strip())
+    speaker.format = profile.format
+    speaker.regions = f",{','.join(profile.regions)}," if profile.regions else ""
+    speaker.fee = profile.fee
+    speaker.fee_notes = profile.fee_notes.strip()
+    speaker.availability = profile.availability.strip()
+    speaker.email = profile.email.strip().lower()
+    speaker.phone = profile.phone.strip()
+    speaker.full_clean(exclude=["network", "user", "added_by"])
+
+
+def speaker_add(*, network: Network, profile: Profile, by: User) -> Speaker:
+    """Add a speaker with no log-in yet, as a contact (an admin or a chair of the network)."""
+    require(by, "speakers.add_contact", network)
+    speaker = Speaker(network=network, added_by=by)
+    _apply(speaker, profile)
+    with transaction.atomic():
+        speaker.save()
+        speaker.topics.set(profile.topics)
+    return speaker
+
+
+def speaker_update(*, speaker: Speaker, profile: Profile, by: User) -> Speaker:
+    """Change a profile: the speaker's own, or any of the network's by its admins."""
+    require(by, "speakers.edit_profile", speaker)
+    _apply(speaker, profile)
+    with transaction.atomic():
+        speaker.save()
+        speaker.topics.set(profile.topics)
+    return speaker
+
+
+def own_profile_start(*, network: Network, by: User) -> Speaker:
+    """A speaker's own profile in the network, made (from their name and email) the first
+    time they ask for it; the same profile every time after."""
+    require(by, "speakers.write_own_profile", network)
+    with transaction.atomic():
+        existing = Speaker.objects.filter(network=network, user=by).first()
+        if existing is not None:
+            return existing
+        contact = Speaker.objects.filter(network=network, user=None, email=by.email).first()
+        if contact is not None:  # added as a contact before they were invited another way
+            contact.user = by
+            contact.save(update_fields=["user"])
+            return contact
+        return Speaker.objects.create(
+            network=network, user=by, name=by.display_name, email=by.email, added_by=by
+        )
+
+
+def speaker_invite(*, speaker: Speaker, by: User) -> Invitation:
+    """Invite a contact to log in as the network's speaker (the ordinary invitation), and tie
+    the profile to their account, so it is theirs to edit once they accept."""
+    require(by, "speakers.invite", speaker)
+    if speaker.user_id is not None:
+        raise ValidationError("This speaker already has a log-in.")
+    if not speaker.email:
+        raise ValidationError({"email": "Add the speaker's email address first."})
+    with transaction.atomic():
+        invitation = invitation_create(
+            network=speaker.network,
+            role=Invitation.Role.SPEAKER,
+            email=speaker.email,
+            name=speaker.name,
+            by=by,
+        )
+        if Speaker.objects.filter(network=speaker.network, user=invitation.user).exists():
+            raise ValidationError({"email": "Another speaker profile already has this email."})
+        speaker.user = invitation.user
+        speaker.save(update_fields=["user"])
+    return invitation
+
+
+def bureau_settings_update(
+    *,
+    network: Network,
+    topics: Sequence[str],
+    repeat_months: int,
+    feedback_days: int,
+    rating_threshold: Decimal,
+    upload_max_mb: int,
+    questions: Sequence[str],
+    by: User,
+) -> SpeakerSettings:
+    """The network's topics list and bureau rules. Topics no longer listed are removed from
+    profiles and bookings; one still named keeps its place."""
+    require(by, "speakers.keep_bureau", network)
+    names = list(dict.fromkeys(" ".join(t.split()) for t in topics if t.strip()))
+    if any(len(n) > 80 for n in names):
+        raise ValidationError({"topics": "Keep each topic under 80 characters."})
+    asked = [" ".join(q.split()) for q in questions if q.strip()]
+    if not 2 <= len(asked) <= 3:
+        raise ValidationError({"questions": "Ask two or three questions."})
+    settings = settings_for(network.pk)
+    settings.repeat_months = repeat_months
+    settings.feedback_days = feedback_days
+    settings.rating_threshold = rating_threshold
+    settings.upload_max_mb = upload_max_mb
+    settings.question_1, settings.question_2 = asked[0], asked[1]
+    settings.question_3 = asked[2] if len(asked) == 3 else ""
+    settings.full_clean(exclude=["network"])
+    with transaction.atomic():
+        settings.save()
+        Topic.objects.filter(network=network).exclude(name__in=names).delete()
+        have = set(Topic.objects.filter(network=network).values_list("name", flat=True))
+        Topic.objects.bulk_create([Topic(network=network, name=n) for n in names if n not in have])
+    return settings
+
+
+# --- bookings
+
+
+def _overlapping(speaker: Speaker, meeting: Meeting) -> Booking | None:
+    return (
+        Booking.objects.filter(
+            speaker=speaker,
+            status__in=Booking.LIVE,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__lt=meeting.ends_at,
+            meeting__ends_at__gt=meeting.starts_at,
+        )
+        .exclude(meeting=meeting)
+        .select_related("meeting__group")
+        .first()
+    )
+
+
+def booking_create(
+    *,
+    meeting: Meeting,
+    speaker: Speaker,
+    talk_title: str,
+    brief: str = "",
+    topic: Topic | None = None,
+    by: User,
+) -> Booking:
+    """Ask a speaker to take the meeting's speaker segment, and email them the request with
+    its calendar file. Refused for a cancelled or past meeting, one without a speaker segment,
+    one that already has a speaker asked, a speaker without a log-in, and a speaker booked for
+    another meeting at an overlapping time. Locks the meeting and the speaker rows, so two
+    chairs booking at once cannot both get the segment or the speaker."""
+    require(by, "speakers.book", meeting)
+    title = " ".join(talk_title.split())
+    if not title:
+        raise ValidationError({"talk_title": "Give the talk a title."})
+    if speaker.network_id != meeting.group.network_id:
+        raise ValidationError({"speaker": "That speaker is in another network's bureau."})
+    if topic is not None and topic.network_id != speaker.network_id:
+        raise ValidationError({"topic": "Choose a topic from this network's list."})
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update().select_related("group__network").get(pk=meeting.pk)
+        )
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if meeting.is_cancelled:
+            raise ValidationError({"meeting": "This meeting is cancelled; choose another."})
+        if meeting.has_started():
+            raise ValidationError({"meeting": "This meeting has already begun or taken place."})
+        if not meeting.agenda_items.filter(kind=AgendaSegmentKind.SPEAKER).exists():
+            raise ValidationError(
+                {"meeting": "This meeting's agenda has no speaker segment; add one first."}
+            )
+        if Booking.objects.filter(meeting=meeting, status__in=Booking.LIVE).exists():
+            raise ValidationError(
+                {"meeting": "A speaker is already booked or asked for this meeting."}
+            )
+        if (
+            speaker.user_id is None
+            or not NetworkRole.objects.filter(
+                network_id=speaker.network_id,
+                user_id=speaker.user_id,
+                role=NetworkRole.Role.SPEAKER,
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "speaker": f"{speaker.name} has no log-in yet. Ask a network admin to invite"
+                    " them; once they accept, they answer bookings from their own page."
+                }
+            )
+        clash = _overlapping(speaker, meeting)
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "speaker": f"{speaker.name} is already booked for {clash.meeting.group.name}"
+                    f" on {timezone.localtime(clash.meeting.starts_at):%-d %B %Y at %H:%M},"
+                    " which overlaps this meeting."
+                }
+            )
+        booking = Booking.objects.create(
+            meeting=meeting,
+            speaker=speaker,
+            talk_title=title,
+            topic=topic,
+            brief=brief.strip(),
+            booked_by=by,
+        )
+        transaction.on_commit(lambda: tasks.send_booking_request(booking_id=booking.pk))
+    return booking
+
+
+def _lock(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update()
+        .select_related("meeting__group__network", "speaker")
+        .get(pk=booking.pk)
+    )
+
+
+def booking_accept(*, booking: Booking, by: User) -> Booking:
+    """The speaker says yes: the talk goes into the meeting's agenda, page and members'
+    calendars. Locks the booking."""
+    require(by, "speakers.answer", booking)
+    with transaction.atomic():
+        booking = _lock(booking)
+        if booking.status != Booking.Status.PENDING:
+            raise ValidationError(f"This booking is {booking.get_status_display()}, not waiting.")
+        if booking.meeting.is_cancelled or booking.meeting.has_started():
+            raise ValidationError("This meeting is cancelled or has already begun.")
+        booking.status = Booking.Status.ACCEPTED
+        booking.answered_at = timezone.now()
+        booking.save(update_fields=["status", "answered_at"])
+        transaction.on_commit(lambda: tasks.send_booking_answer(booking_id=booking.pk))
+    return booking
+
+
+def booking_decline(
+    *, booking: Booking, reason: str = "", other_dates: str = "", by: User
+) -> Booking:
+    """The speaker says no, with a reason and other dates that suit if they like; the chair
+    is told, and the segment is free to book again. Locks the booking."""
+    require(by, "speakers.answer", booking)
+    if len(reason) > 300 or len(other_dates) > 300:
+        raise ValidationError({"reason": "Keep it under 300 characters."})
+    with transaction.atomic():
+        booking = _lock(booking)
+        if booking.status != Booking.Status.PENDING:
+            raise ValidationError(f"This booking is {booking.get_status_display()}, not waiting.")
+        booking.status = Booking.Status.DECLINED
+        booking.decline_reason = reason.strip()
+        booking.other_dates = other_dates.strip()
+        booking.answered_at = timezone.now()
+        booking.revision += 1
+        booking.save(
+            update_fields=["status", "decline_reason", "other_dates", "answered_at", "revision"]
+        )
+        transaction.on_commit(lambda: tasks.send_booking_answer(booking_id=booking.pk))
+    return booking
+
+
+def booking_withdraw(*, booking: Booking, by: User) -> Booking:
+    """The chair takes back a booking (pending or confirmed, before the meeting): the speaker
+    gets a CANCEL for the calendar entry. Locks the booking."""
+    require(by, "speakers.withdraw", booking)
+    with transaction.atomic():
+        booking = _lock(booking)
+        if not booking.is_live:
+            raise ValidationError(f"This booking is already {booking.get_status_display()}.")
+        if booking.meeting.has_started():
+            raise ValidationError("The meeting has begun; the booking stands as it is.")
+        booking.status = Booking.Status.WITHDRAWN
+        booking.revision += 1
+        booking.save(update_fields=["status", "revision"])
+        transaction.on_commit(lambda: tasks.send_booking_withdrawn(booking_id=booking.pk))
+    return booking
+
+
+# --- feedback
+
+
+@sensitive_variables("scores", "comment")
+def feedback_submit(
+    *,
+    booking: Booking,
+    scores: Sequence[int | None],
+    comment: str = "",
+    anonymous: bool = True,
+    by: User,
+) -> None:
+    """A member who came rates the talk, once, within the network's window.
+
+    Anonymous means the response has no author, no date and a random key, and the booking's
+    responses are written again in a new random order each time, so neither keys, nor row
+    order, nor the database's own row ids tell who answered when. `FeedbackGiven` records only
+    that the member answered. Locks the booking row, so two answers from one member cannot
+    both pass the check. Returns nothing: the caller has no handle on the row."""
+    require(by, "speakers.rate", booking)
+    settings = settings_for(booking.meeting.group.network_id)
+    questions = settings.questions
+    meeting = booking.meeting
+    if booking.status != Booking.Status.ACCEPTED or meeting.is_cancelled:
+        raise ValidationError("This talk did not take place, so it cannot be rated.")
+    now = timezone.now()
+    if not meeting.has_ended(now):
+        raise ValidationError("You can rate the talk once the meeting is over.")
+    if now > feedback_closes(booking, settings.feedback_days):
+        raise ValidationError(f"Feedback closed {settings.feedback_days} days after the meeting.")
+    if not attended(by, meeting):
+        raise ValidationError("Only members recorded as present at the meeting can rate the talk.")
+    given = list(scores)[: len(questions)]
+    if len(given) < len(questions) or any(s is None for s in given):
+        raise ValidationError({"scores": "Rate the talk on every question."})
+    if any(not 1 <= int(s) <= 5 for s in given if s is not None):
+        raise ValidationError({"scores": "Each rating is from 1 to 5."})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2,000 characters."})
+    ints = [int(s) for s in given if s is not None]
+    first = ints[0]
+    second = ints[1] if len(ints) > 1 else None
+    third = ints[2] if len(ints) > 2 else None
+    with transaction.atomic():
+        Booking.objects.select_for_update().filter(pk=booking.pk).first()
+        if FeedbackGiven.objects.filter(booking=booking, user=by).exists():
+            raise ValidationError("You have already rated this talk; thank you.")
+        FeedbackGiven.objects.create(booking=booking, user=by)
+        # Rewrite the booking's responses, the new one among them, in a random order with
+        # fresh random keys: nothing about a row says when it came.
+        rows = [
+            FeedbackResponse(
+                booking_id=r.booking_id,
+                score_1=r.score_1,
+                score_2=r.score_2,
+                score_3=r.score_3,
+                comment=r.comment,
+                author_id=r.author_id,
+            )
+            for r in FeedbackResponse.objects.filter(booking=booking)
+        ]
+        rows.append(
+            FeedbackResponse(
+                booking=booking,
+                score_1=first,
+                score_2=second,
+                score_3=third,
+                comment=comment.strip(),
+                author=None if anonymous else by,
+            )
+        )
+        _shuffle(rows)
+        FeedbackResponse.objects.filter(booking=booking).delete()
+        FeedbackResponse.objects.bulk_create(rows)
+
+
+# --- resources
+
+
+def resource_upload(*, booking: Booking, upload: UploadedFile, by: User) -> Resource:
+    """Attach slides or a handout to a booking. The type is read from the content (and must
+    agree with the name's extension); the size is held to the network's limit; the name is
+    cleaned and the file stored under a random name through Django's storage."""
+    require(by, "speakers.upload", booking)
+    limit = settings_for(booking.meeting.group.network_id).upload_max_mb
+    raw_name = upload.name or ""
+    if files.has_path(raw_name):
+        raise ValidationError({"upload": "The file name may not contain a folder (/ or \\)."})
+    if (upload.size or 0) > limit * 1024 * 1024:
+        raise ValidationError({"upload": f"The file is larger than {limit} MB."})
+    if not upload.size:
+        raise ValidationError({"upload": "The file is empty."})
+    claimed = files.kind_of_name(raw_name)
+    if claimed is None:
+        raise ValidationError({"upload": f"Upload a {files.ALLOWED_TEXT} file."})
+    actual = files.sniff(upload.file) if upload.file is not None else None
+    if actual != claimed:
+        raise ValidationError(
+            {
+                "upload": "The file's content is not what its name says"
+                f" (.{raw_name.rpartition('.')[2].lower()}). Upload a {files.ALLOWED_TEXT} file."
+            }
+        )
+    with transaction.atomic():
+        resource = Resource(
+            booking=booking,
+            name=files.clean_name(raw_name),
+            content_type=files.KINDS[actual][0],
+            size=upload.size,
+            uploaded_by=by,
+        )
+        resource.file.save("upload", upload, save=False)
+        resource.save()
+    return resource

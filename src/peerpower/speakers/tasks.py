@@ -1,0 +1,96 @@
+"""Emails of the speaker bureau: the booking request with its calendar file, the speaker's
+answer to the chair, withdrawals, and the speaker's copy of a meeting's change.
+
+Tasks take ids and read fresh rows. Emails to the speaker carry logistics only.
+"""
+
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from peerpower.lib.email import Attachment, send_templated_email
+from peerpower.meetings.models import timed_agenda
+from peerpower.speakers.calendar import speaker_ics
+from peerpower.speakers.models import Booking
+
+
+def _booking(booking_id: int) -> Booking | None:
+    return (
+        Booking.objects.filter(pk=booking_id)
+        .select_related("meeting__group__network", "meeting__venue", "speaker__user", "booked_by")
+        .prefetch_related("meeting__agenda_items")
+        .first()
+    )
+
+
+def _send_to_speaker(booking: Booking, prefix: str) -> None:
+    user = booking.speaker.user
+    if user is None:
+        return
+    meeting = booking.meeting
+    cancel = meeting.is_cancelled or not booking.is_live
+    with timezone.override(user.time_zone):
+        send_templated_email(
+            to=user.email,
+            template_prefix=prefix,
+            context={
+                "user": user,
+                "booking": booking,
+                "meeting": meeting,
+                "segments": timed_agenda(meeting, list(meeting.agenda_items.all()), booking),
+                "zone_differs": user.time_zone != meeting.group.time_zone,
+            },
+            attachments=[
+                Attachment(
+                    filename=f"{'cancel' if cancel else 'talk'}-{meeting.starts_at:%Y-%m-%d}.ics",
+                    content=speaker_ics(booking, user.email),
+                    mimetype=f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'};"
+                    " charset=utf-8",
+                )
+            ],
+        )
+
+
+@db_task()
+def send_booking_request(*, booking_id: int) -> None:
+    """The request to the speaker: group, date and time in their zone, venue and access notes
+    or the link, the running order, the brief, and the calendar file."""
+    booking = _booking(booking_id)
+    if booking is not None and booking.status == Booking.Status.PENDING:
+        _send_to_speaker(booking, "speakers/email/booking_request")
+
+
+@db_task()
+def send_booking_withdrawn(*, booking_id: int) -> None:
+    booking = _booking(booking_id)
+    if booking is not None:
+        _send_to_speaker(booking, "speakers/email/booking_withdrawn")
+
+
+@db_task()
+def send_booking_answer(*, booking_id: int) -> None:
+    """The chair who booked hears the speaker's yes or no (with any reason and other dates);
+    a yes also sends the speaker their confirmed calendar entry."""
+    booking = _booking(booking_id)
+    if booking is None:
+        return
+    if booking.status == Booking.Status.ACCEPTED:
+        _send_to_speaker(booking, "speakers/email/booking_confirmed")
+    chair = booking.booked_by
+    if chair is None or not chair.is_active:
+        return
+    with timezone.override(chair.time_zone):
+        send_templated_email(
+            to=chair.email,
+            template_prefix="speakers/email/booking_answer",
+            context={"user": chair, "booking": booking, "meeting": booking.meeting},
+        )
+
+
+@db_task()
+def send_speaker_meeting_change(*, meeting_id: int) -> None:
+    """The meeting moved or was cancelled (or reinstated): the booked speaker's calendar entry
+    is updated (REQUEST) or cancelled (CANCEL), with a higher SEQUENCE."""
+    for booking in Booking.objects.filter(meeting_id=meeting_id, status__in=Booking.LIVE):
+        fresh = _booking(booking.pk)
+        if fresh is not None:
+            _send_to_speaker(fresh, "speakers/email/meeting_changed")
