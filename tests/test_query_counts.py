@@ -176,8 +176,8 @@ def grow_issues(world: World, times: int) -> None:
 ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # Home with issues to order, commitments and carried-over issues to list: as above, less
     # the pledge reminder's query (everyone here has accepted the pledge).
-    "home as member, with issues": ("member", lambda w: reverse("home"), 10),
-    "home as chair, with issues": ("chair", lambda w: reverse("home"), 18),
+    "home as member, with issues": ("member", lambda w: reverse("home"), 11),
+    "home as chair, with issues": ("chair", lambda w: reverse("home"), 19),
     "issues session as member": (
         "member",
         lambda w: reverse("issues:meeting", args=[w.next_meeting().pk]),
