@@ -142,7 +142,10 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     can_manage = can(request.user, "groups.manage", group)
     can_invite = can(request.user, "groups.invite_member", group)
     can_propose = can(request.user, "groups.propose_member", group)
-    meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
+    # the group with each meeting: its times are labelled with the group's zone
+    meetings = list(
+        Meeting.objects.filter(group=group).select_related("group").order_by("starts_at")
+    )
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = next((m for m in future if not m.is_cancelled), None)
     members = list(current_memberships(group))

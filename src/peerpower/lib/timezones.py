@@ -11,6 +11,7 @@ from functools import cache
 from importlib.resources import files
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # The zones most members of a UK network meet in or travel to, in the order offered.
 COMMON_ZONES = (
@@ -132,6 +133,16 @@ def time_zone_choices() -> list[tuple[str, list[Choice]]]:
     """The picker's choices for a Django `ChoiceField`: groups of (zone, label), which a select
     shows as optgroups. A zone in the common group appears in its region too."""
     return [(group, list(choices)) for group, choices in _grouped()]
+
+
+def zone_label(group_zone: str, *, always: bool = False) -> str:
+    """The label after a time shown in the active zone (the viewer's, or the reader's in an
+    email): " (America/New_York time)" when it differs from the group's zone, or always (for
+    emails); "" when the viewer is in the group's zone and nothing needs saying."""
+    current = timezone.get_current_timezone_name()
+    if always or current != group_zone:
+        return f" ({current} time)"
+    return ""
 
 
 def validate_time_zone(value: str) -> None:

@@ -36,5 +36,5 @@ def send_reply_reminder(*, meeting_id: int, user_ids: Sequence[int]) -> None:
             send_templated_email(
                 to=user.email,
                 template_prefix="networks/email/reply_reminder",
-                context={"user": user, "meeting": meeting, "zone": user.time_zone},
+                context={"user": user, "meeting": meeting},
             )

@@ -1,9 +1,10 @@
-"""Template helpers: durations in minutes; the `can` rule tag. (Bootstrap classes on form
-widgets come from lib.forms.BootstrapBoundField.)"""
+"""Template helpers: durations in minutes; zone labels after times; the `can` rule tag.
+(Bootstrap classes on form widgets come from lib.forms.BootstrapBoundField.)"""
 
 from django import template
 
 from peerpower.lib.rules import can as rules_can
+from peerpower.lib.timezones import zone_label as _zone_label
 from peerpower.lib.undo import UNDO_MINUTES
 from peerpower.lib.undo import undo_url as lib_undo_url
 
@@ -16,6 +17,14 @@ def minutes(value: int) -> str:
     if hours and mins:
         return f"{hours} h {mins} min"
     return f"{hours} h" if hours else f"{mins} min"
+
+
+@register.filter
+def zone_label(group_zone: str, always: str = "") -> str:
+    """`{{ meeting.starts_at|time:"H:i" }}{{ meeting.group.time_zone|zone_label }}`: names the
+    zone the time is shown in when it is not the group's; `|zone_label:"always"` (emails)
+    names it whatever it is. Every time shown outside the meeting page goes through this."""
+    return _zone_label(group_zone, always=bool(always))
 
 
 @register.simple_tag(takes_context=True)
