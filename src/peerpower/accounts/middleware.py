@@ -28,7 +28,12 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is this request's only: the thread's next request (or, in tests, the
+            # code after a test client's request) starts from the default again.
+            timezone.deactivate()
 
 
 def needs_mfa(user: User) -> bool:
