@@ -136,6 +136,19 @@ def _tally(record: list[tuple[Meeting, Participation | None]]) -> dict[str, int]
     return {**tally, "unrecorded": marks.count("")}
 
 
+def _membership_of(
+    request: AuthenticatedRequest, group: PeerGroup, current: list[Membership]
+) -> Membership | None:
+    """The person's own membership: none asked for when their access says they have none, and
+    a current one taken from the members the page lists anyway."""
+    seat = access_for(request.user).seat(group.pk)
+    if seat is None:
+        return None
+    if seat.is_current:
+        return next((m for m in current if m.user_id == request.user.pk), None)
+    return membership_of(request.user, group)
+
+
 def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     now = timezone.now()
@@ -149,7 +162,7 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     future = [m for m in meetings if m.ends_at > now]
     next_meeting = next((m for m in future if not m.is_cancelled), None)
     members = list(current_memberships(group))
-    membership = membership_of(request.user, group)
+    membership = _membership_of(request, group, members)
     # Members see their own attendance record; the chair and admins see everyone's tally.
     sees_everyones = can(request.user, "meetings.see_attendance", group)
     records = attendance_records(group) if sees_everyones else {}
@@ -164,12 +177,16 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     waiting = list(waiting_memberships(group)) if can_manage or can_propose else []
     proposals = [m for m in waiting if m.status == Membership.Status.PROPOSED]
     pending = [m for m in waiting if m.status == Membership.Status.INVITED] if can_manage else []
-    invitations = {
-        inv.user_id: inv
-        for inv in Invitation.objects.filter(
-            group=group, accepted_at=None, user_id__in=[m.user_id for m in pending]
-        )
-    }
+    invitations = (
+        {
+            inv.user_id: inv
+            for inv in Invitation.objects.filter(
+                group=group, accepted_at=None, user_id__in=[m.user_id for m in pending]
+            )
+        }
+        if pending
+        else {}
+    )
     pending_rows = [(m, invitations.get(m.user_id)) for m in pending]
     return render(
         request,

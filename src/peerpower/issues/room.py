@@ -221,10 +221,12 @@ def room_view(
     is_chair = practice is not None or can(user, "issues.drive_room", meeting)
     if practice:
         issue = practice.issue(room.issue_id)
+    elif room.issue_id is None:  # no issue in hand: nothing to ask
+        issue = None
     else:
         issue = (
             issues_visible_to(user)
-            .filter(pk=room.issue_id or 0, meeting=meeting)
+            .filter(pk=room.issue_id, meeting=meeting)
             .select_related("presenter")
             .first()
         )
