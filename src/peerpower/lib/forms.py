@@ -19,6 +19,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
@@ -75,7 +76,9 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _value(value: Any) -> str:
-    """`{{ value }}`."""
+    """`{{ value }}`: a plain string is only escaped (localising it changes nothing)."""
+    if type(value) is str:
+        return escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
