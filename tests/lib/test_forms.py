@@ -5,6 +5,7 @@ import copy
 import inspect
 from datetime import date
 from importlib import import_module
+from typing import Any, cast
 
 import pytest
 from django import forms
@@ -101,7 +102,7 @@ def _project_fields() -> list[tuple[str, forms.Field]]:
             continue
         for name, form_class in inspect.getmembers(module, inspect.isclass):
             if issubclass(form_class, forms.BaseForm) and form_class.__module__ == module.__name__:
-                for field_name, field in form_class.base_fields.items():
+                for field_name, field in cast(Any, form_class).base_fields.items():
                     found.append((f"{name}.{field_name}", field))
     found += [
         ("help", forms.CharField(help_text=mark_safe("<b>Bold</b> help"), required=False)),
@@ -141,7 +142,7 @@ def test_the_renderer_writes_every_plain_widget_as_djangos_templates_do() -> Non
 
 def test_no_template_of_ours_overrides_a_widget_the_renderer_writes() -> None:
     for name in WIDGET_TEMPLATES:
-        origin = get_template(name).origin.name
+        origin = cast(Any, get_template(name)).origin.name
         assert "/django/forms/templates/" in origin, origin
 
 
