@@ -75,3 +75,33 @@ def talk(world: World) -> Talk:
     topic = Topic.objects.create(network=world.network, name="Fundraising")
     speaker.topics.add(topic)
     return Talk(world, speaker, book(world, speaker), topic)
+
+
+@dataclass
+class HeldTalk:
+    world: World
+    speaker: Speaker
+    booking: Booking
+    members: list[User]
+
+
+def held_talk(world: World, *, days_ago: int = 2, members: int = 4) -> HeldTalk:
+    """The world's speaker gave a confirmed talk `days_ago` days ago to the group, with
+    `members` more members (and the member and chair) recorded present."""
+    speaker = Speaker.objects.filter(network=world.network, user=world.speaker).first()
+    speaker = speaker or make_speaker(world, world.speaker)
+    booking = book(world, speaker)
+    actions.booking_accept(booking=booking, by=world.speaker)
+    hold(booking.meeting, days_ago)
+    extra = [
+        factories.add_member(world.group, factories.make_user(f"Present Member {n}")).user
+        for n in range(members)
+    ]
+    present(booking.meeting, world.member, world.chair, *extra)
+    booking.refresh_from_db()
+    return HeldTalk(world, speaker, booking, extra)
+
+
+@pytest.fixture
+def held(world: World) -> HeldTalk:
+    return held_talk(world)

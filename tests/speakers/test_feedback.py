@@ -1,0 +1,233 @@
+"""Members rate a held talk: once, within the window, only if they came; figures only from
+three responses; anonymous responses that nobody, not even with the database, can trace."""
+
+import logging
+import uuid
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from peerpower.speakers import actions
+from peerpower.speakers.models import Booking, FeedbackGiven, FeedbackResponse
+from peerpower.speakers.queries import feedback_summary
+from tests import factories
+from tests.conftest import ClientFor, World
+from tests.leaks import Markers, walk
+from tests.speakers.conftest import HeldTalk, held_talk, present
+
+
+def rate(held: HeldTalk, who: object, scores: list[int | None], **kwargs: object) -> None:
+    actions.feedback_submit(booking=held.booking, scores=scores, by=who, **kwargs)  # type: ignore[arg-type]
+
+
+def refusal(held: HeldTalk, who: object) -> str:
+    with pytest.raises(ValidationError) as error:
+        rate(held, who, [5, 4])
+    return " ".join(error.value.messages)
+
+
+def test_rating_outside_the_window_is_refused(world: World) -> None:
+    late = held_talk(world, days_ago=20)
+    assert refusal(late, world.member) == "Feedback closed 14 days after the meeting."
+
+
+def test_rating_before_the_meeting_is_over_is_refused(world: World) -> None:
+    from tests.speakers.conftest import book, make_speaker
+
+    booking = actions.booking_accept(
+        booking=book(world, make_speaker(world, world.speaker)), by=world.speaker
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.feedback_submit(booking=booking, scores=[5, 5], by=world.member)
+    assert error.value.messages == ["You can rate the talk once the meeting is over."]
+
+
+def test_rating_twice_is_refused(held: HeldTalk) -> None:
+    rate(held, held.world.member, [5, 4])
+    assert refusal(held, held.world.member) == "You have already rated this talk; thank you."
+    assert FeedbackResponse.objects.filter(booking=held.booking).count() == 1
+
+
+def test_rating_a_talk_one_did_not_attend_is_refused(held: HeldTalk) -> None:
+    absent = factories.add_member(held.world.group).user
+    assert refusal(held, absent) == (
+        "Only members recorded as present at the meeting can rate the talk."
+    )
+
+
+def test_a_rating_outside_1_to_5_is_refused(held: HeldTalk) -> None:
+    with pytest.raises(ValidationError) as error:
+        rate(held, held.world.member, [6, 4])
+    assert error.value.message_dict == {"scores": ["Each rating is from 1 to 5."]}
+
+
+def test_the_form_shows_each_refusal_on_the_page(held: HeldTalk, client_for: ClientFor) -> None:
+    client = client_for(held.world.member)
+    url = reverse("speakers:feedback", args=[held.booking.pk])
+    response = client.post(url, {"score_1": "5", "named": "anonymous", "comment": "Kept"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "id_score_2_error" in html and "Kept" in html  # what was typed stays
+    response = client.post(url, {"score_1": "5", "score_2": "4", "named": "anonymous"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "You have rated this talk." in page
+
+
+def test_nobody_sees_figures_from_fewer_than_three_responses(
+    held: HeldTalk, client_for: ClientFor
+) -> None:
+    world = held.world
+    speaker_page = reverse("speakers:booking", args=[held.booking.pk])
+    directory = reverse("speakers:directory", args=[world.network.slug])
+    rate(held, world.member, [5, 5], comment="LONE-COMMENT")
+    rate(held, held.members[0], [1, 1])
+    for who in (world.speaker, world.chair, world.admin):
+        html = client_for(who).get(speaker_page).content.decode()
+        assert "Not enough responses yet." in html and "LONE-COMMENT" not in html
+    listing = client_for(world.chair).get(directory).content.decode()
+    assert "not enough responses yet" in listing and "3.00" not in listing
+    rate(held, held.members[1], [3, 3])
+    html = client_for(world.speaker).get(speaker_page).content.decode()
+    assert "3 responses." in html and "LONE-COMMENT" in html
+    listing = client_for(world.chair).get(directory).content.decode()
+    assert "<strong>3.00</strong> out of 5" in listing  # (5+5+1+1+3+3)/6
+
+
+def test_the_rating_reaches_the_directory_and_a_low_one_is_flagged_to_admins(
+    held: HeldTalk, client_for: ClientFor
+) -> None:
+    for who in (held.world.member, *held.members[:2]):
+        rate(held, who, [4, 4])
+    admin_view = client_for(held.world.admin).get(
+        reverse("speakers:directory", args=[held.world.network.slug])
+    )
+    assert "below 4.25" in admin_view.content.decode()
+    chair_view = client_for(held.world.chair).get(
+        reverse("speakers:directory", args=[held.world.network.slug])
+    )
+    assert "below 4.25" not in chair_view.content.decode()
+
+
+def test_anonymous_comments_carry_no_name_and_named_ones_do(held: HeldTalk) -> None:
+    named, anonymous, third = held.members[:3]
+    rate(held, named, [5, 5], comment="Named words", anonymous=False)
+    rate(held, anonymous, [4, 4], comment="Quiet words", anonymous=True)
+    rate(held, third, [4, 5])
+    summary = feedback_summary(held.booking, ["Useful", "Delivered"])
+    assert {(c.text, c.name) for c in summary.comments} == {
+        ("Named words", named.display_name),
+        ("Quiet words", ""),
+    }
+
+
+def test_an_anonymous_authors_name_is_on_no_page_that_shows_the_comment(
+    held: HeldTalk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every person fetches every URL: wherever the anonymous comment shows, its author's name
+    and email do not; the log of submitting it holds neither the comment nor the scores."""
+    world = held.world
+    author = factories.add_member(world.group, factories.make_user("Ann Onymous")).user
+    present(held.booking.meeting, author)
+    markers = Markers("anon")
+    secret = markers("comment")
+    for who in held.members[:2]:
+        rate(held, who, [4, 4], comment="Fine")
+    with caplog.at_level(logging.DEBUG):
+        rate(held, author, [2, 3], comment=secret, anonymous=True)
+    assert markers.found_in(caplog.text) == []
+    identity = Markers("id")
+    identity.planted = {"name": author.display_name, "email": author.email}
+    people = {
+        "speaker": world.speaker,
+        "chair": world.chair,
+        "admin": world.admin,
+        "member": world.member,
+        "author": author,
+    }
+    objects = {
+        "booking": held.booking.pk,
+        "meeting": held.booking.meeting_id,
+        "group": world.group.pk,
+        "speaker": held.speaker.pk,
+        "slug": world.network.slug,
+        "membership_id": world.group.memberships.get(user=world.member).pk,
+    }
+    seen = walk(people, objects, markers)
+    assert seen  # the speaker, chair and admin do read the comment
+    pages = {line.split(": ")[1].split(" (")[0] for line in seen}
+    assert pages == {"speakers:booking"}
+    from django.test import Client
+
+    for role in ("speaker", "chair", "admin"):
+        client = Client()
+        client.force_login(people[role])
+        html = client.get(reverse("speakers:booking", args=[held.booking.pk])).content.decode()
+        assert secret in html
+        assert identity.found_in(html) == [], role
+
+
+def test_the_admin_site_has_no_feedback() -> None:
+    assert FeedbackResponse not in admin.site._registry
+    assert FeedbackGiven not in admin.site._registry
+
+
+def _physical_order(model: type) -> list[str]:
+    """The table's rows in the database's own storage order (SQLite's rowid, PostgreSQL's
+    ctid), as an admin with database access would read them."""
+    table = connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+    hidden = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} ORDER BY {hidden}")  # noqa: S608 - our own table name
+        return [str(uuid.UUID(str(row[0]))) for row in cursor.fetchall()]
+
+
+def test_with_database_access_anonymous_responses_cannot_be_matched_to_who_responded(
+    world: World,
+) -> None:
+    """Eight members answer anonymously, in a known order, each with a comment only they wrote.
+    An attacker with the database pairs the "has responded" rows with the responses by every
+    order the tables have (the database's own row order, the keys) and by the columns they
+    share. No pairing recovers the authors: at best chance (1 in 8! to get all eight)."""
+    held = held_talk(world, members=8)
+    order = held.members
+    for n, who in enumerate(order):
+        rate(held, who, [(n % 5) + 1, 5], comment=f"written by {who.pk}", anonymous=True)
+    truth = {f"written by {who.pk}" for who in order}
+    responses = FeedbackResponse.objects.filter(booking=held.booking)
+    assert {r.comment for r in responses} == truth
+    assert all(r.author_id is None for r in responses)
+    given_rows = list(FeedbackGiven.objects.filter(booking=held.booking))
+    given_ids = [str(g.pk) for g in given_rows]
+    user_of = {str(g.pk): g.user_id for g in given_rows}
+    comment_of = {str(r.pk): r.comment for r in responses}
+    # No date or time is kept on either side, nor any column the two share but the booking.
+    for model in (FeedbackResponse, FeedbackGiven):
+        kinds = {f.get_internal_type() for f in model._meta.concrete_fields}
+        assert not kinds & {"DateTimeField", "DateField", "TimeField", "AutoField", "BigAutoField"}
+    shared = {f.column for f in FeedbackResponse._meta.concrete_fields} & {
+        f.column for f in FeedbackGiven._meta.concrete_fields
+    }
+    assert shared == {"id", "booking_id"}
+    orders = {
+        "storage order": (
+            [g for g in _physical_order(FeedbackGiven) if g in user_of],
+            [r for r in _physical_order(FeedbackResponse) if r in comment_of],
+        ),
+        "key order": (sorted(given_ids), sorted(comment_of)),
+    }
+    for how, (given_order, response_order) in orders.items():
+        guessed = {
+            (user_of[g], comment_of[r]) for g, r in zip(given_order, response_order, strict=True)
+        }
+        right = sum(1 for user, comment in guessed if comment == f"written by {user}")
+        assert right < len(order), how
+    # The last to answer is not the last response stored either (or the first).
+    last = f"written by {order[-1].pk}"
+    stored = [comment_of[r] for r in _physical_order(FeedbackResponse) if r in comment_of]
+    assert stored != [f"written by {who.pk}" for who in order], "rows kept insertion order"
+    assert last in stored
+    assert Booking.objects.filter(pk=held.booking.pk).exists()
