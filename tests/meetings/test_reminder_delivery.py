@@ -122,6 +122,19 @@ def test_one_click_reply_needs_no_password_and_works_once(
     assert client.get(links["Send apologies"]).status_code == 410  # one link per email
 
 
+def test_one_click_reply_works_from_a_browser_that_sends_no_origin(
+    world: World, reminded: tuple[Meeting, dict[str, str]]
+) -> None:
+    """The page's no-referrer policy makes browsers post with `Origin: null` and no Referer; the
+    token, not the session, is what the reply rests on (the test client skips CSRF by default)."""
+    meeting, links = reminded
+    client = Client(enforce_csrf_checks=True)
+    url = links["I'll be there"].split("?")[0]
+    done = client.post(url, {"rsvp": "attending", "reason": ""}, HTTP_ORIGIN="null")
+    assert done.status_code == 200
+    assert Participation.objects.get(meeting=meeting, user=world.member).rsvp == "attending"
+
+
 def test_apologies_by_link_need_a_reason_beside_the_field(
     world: World, reminded: tuple[Meeting, dict[str, str]]
 ) -> None:
