@@ -160,3 +160,21 @@ def test_a_chair_withdraws_and_the_speaker_gets_a_cancel(
     with pytest.raises(ValidationError) as error:
         actions.booking_withdraw(booking=talk.booking, by=talk.world.chair)
     assert message_of(error) == "This booking is already withdrawn."
+
+
+def test_reminders_reach_the_confirmed_speaker_too(
+    talk: Talk, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from peerpower.meetings.actions import reminders_send_due
+
+    world = talk.world
+    meeting = talk.booking.meeting
+    actions.booking_accept(booking=talk.booking, by=world.speaker)
+    mail.outbox.clear()
+    reminders_send_due(now=meeting.starts_at - timedelta(hours=20))
+    reminders_send_due(now=meeting.starts_at - timedelta(hours=19))  # nothing twice
+    (message,) = [m for m in mail.outbox if m.to == [world.speaker.email]]
+    assert message.subject.startswith("Reminder: your talk to Tuesday Leaders")
+    assert "(your talk)" in message.body
+    assert "meetings/" not in message.body  # no reply links: the speaker is not a member
+    assert message.attachments[0][2].startswith("text/calendar; method=REQUEST")

@@ -31,8 +31,14 @@ from peerpower.meetings.models import (
     ReminderSent,
     ReplyLink,
 )
-from peerpower.meetings.queries import agenda_template, attendees_of, has_confidential_record
+from peerpower.meetings.queries import (
+    agenda_template,
+    attendees_of,
+    confirmed_speakers_of,
+    has_confidential_record,
+)
 from peerpower.networks.models import Venue
+from peerpower.speakers import tasks as speaker_tasks
 
 # A meeting moves within a year of the month it stands for; beyond that a date is a slip.
 MOVE_HORIZON_MONTHS = 12
@@ -542,6 +548,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         (ReminderSent.Kind.DAY, now, now + day, "remind_day_before"),
     ]
     claimed: list[tuple[int, Meeting, User]] = []
+    to_speakers: list[int] = []
     for kind, after, until, setting in windows:
         meetings = Meeting.objects.filter(
             status=Meeting.Status.SCHEDULED,
@@ -561,13 +568,25 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                 reminder_id = _claim_reminder(meeting, user, kind, now)
                 if reminder_id is not None:
                     claimed.append((reminder_id, meeting, user))
+            # The speaker confirmed for it is reminded too (their own email, no reply links).
+            for user in confirmed_speakers_of(meeting.pk):
+                if user.pk in sent or not getattr(user, setting):
+                    continue
+                reminder_id = _claim_reminder(meeting, user, kind, now)
+                if reminder_id is not None:
+                    to_speakers.append(reminder_id)
     for reminder_id, meeting, user in claimed:
         token = reply_link_create(meeting=meeting, user=user)
         try:
             tasks.send_reminder(reminder_id=reminder_id, now=now.isoformat(), reply_token=token)
         except Exception:  # a failed send (inline in immediate mode) is retried by a later run
             logger.exception("Reminder %s was not sent; it will be tried again.", reminder_id)
-    return len(claimed)
+    for reminder_id in to_speakers:
+        try:
+            speaker_tasks.send_speaker_reminder(reminder_id=reminder_id)
+        except Exception:  # as above
+            logger.exception("Reminder %s was not sent; it will be tried again.", reminder_id)
+    return len(claimed) + len(to_speakers)
 
 
 def rsvp_by_link(*, token: str, rsvp: str, reason: str = "") -> Participation:

@@ -259,6 +259,15 @@ def attendees_of(group_id: int, user_ids: Sequence[int] | None = None) -> list[U
     ]
 
 
+def confirmed_speakers_of(meeting_id: int) -> list[User]:
+    """The speaker confirmed for a meeting (as a list: none or one), with an active account:
+    they get its reminders too."""
+    bookings = Booking.objects.filter(
+        meeting_id=meeting_id, status=Booking.Status.ACCEPTED, speaker__user__is_active=True
+    ).select_related("speaker__user")
+    return [b.speaker.user for b in bookings if b.speaker.user is not None]
+
+
 def reply_link_for(token: str) -> ReplyLink | None:
     """The one-click reply link a token names, while it can still be used."""
     return (

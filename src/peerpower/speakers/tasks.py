@@ -8,7 +8,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from peerpower.lib.email import Attachment, send_templated_email
-from peerpower.meetings.models import timed_agenda
+from peerpower.meetings.models import ReminderSent, timed_agenda
 from peerpower.speakers.calendar import speaker_ics
 from peerpower.speakers.models import Booking
 
@@ -94,3 +94,29 @@ def send_speaker_meeting_change(*, meeting_id: int) -> None:
         fresh = _booking(booking.pk)
         if fresh is not None:
             _send_to_speaker(fresh, "speakers/email/meeting_changed")
+
+
+@db_task()
+def send_speaker_reminder(*, reminder_id: int) -> None:
+    """A week's or a day's reminder to the confirmed speaker: the logistics and running order
+    in their zone, with the calendar file. Like members' reminders, a claim whose meeting was
+    cancelled or moved since is dropped, and the row is marked sent once the email has gone."""
+    reminder = (
+        ReminderSent.objects.filter(pk=reminder_id, sent_at=None)
+        .select_related("meeting", "user")
+        .first()
+    )
+    if reminder is None:
+        return
+    meeting = reminder.meeting
+    live = Booking.objects.filter(
+        meeting=meeting, status=Booking.Status.ACCEPTED, speaker__user=reminder.user
+    ).first()
+    if live is None or meeting.is_cancelled or meeting.starts_at != reminder.starts_at:
+        reminder.delete()
+        return
+    booking = _booking(live.pk)
+    if booking is None:  # pragma: no cover - deleted between the two reads
+        return
+    _send_to_speaker(booking, "speakers/email/reminder")
+    ReminderSent.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
