@@ -135,6 +135,20 @@ def test_one_click_reply_works_from_a_browser_that_sends_no_origin(
     assert Participation.objects.get(meeting=meeting, user=world.member).rsvp == "attending"
 
 
+def test_the_reply_page_shows_the_time_in_the_persons_zone(world: World) -> None:
+    world.member.time_zone = "America/New_York"
+    world.member.save()
+    meeting = world.next_meeting()
+    mail.outbox.clear()
+    reminders_send_due(now=meeting.starts_at - timedelta(hours=20))
+    [message] = member_mail(world)
+    link = links_in(message)["I'll be there"].removeprefix("http://127.0.0.1:8000")
+    page = Client().get(link).content.decode()
+    local = timezone.localtime(meeting.starts_at, timezone=ZoneInfo("America/New_York"))
+    assert f"{local:%H:%M}–" in page
+    assert "(America/New_York time)" in page
+
+
 def test_apologies_by_link_need_a_reason_beside_the_field(
     world: World, reminded: tuple[Meeting, dict[str, str]]
 ) -> None:

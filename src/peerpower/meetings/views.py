@@ -358,6 +358,9 @@ def reply_by_link(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
     link = reply_link_for(token)
     if link is None:
         return render(request, "meetings/reply_by_link.html", {"spent": True}, status=410)
+    # Times in the zone of the person the link is for, as in their reminder (this request only:
+    # UserTimeZoneMiddleware deactivates it after the response).
+    timezone.activate(link.user.time_zone)
     answer = request.GET.get("answer", "")
     initial = {"rsvp": answer} if answer in Participation.Rsvp.values else {}
     form = RsvpForm(request.POST or None, initial=initial)
