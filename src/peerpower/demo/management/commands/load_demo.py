@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerpower.accounts.models import User
+from peerpower.demo.speakers import load_speakers
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import (
     Backing,
@@ -276,6 +277,16 @@ class Command(BaseCommand):
             if index == 0:
                 self._chairs_to_do(group)
         self._network_set_up(network, today)
+        load_speakers(
+            network,
+            speaker,
+            list(
+                PeerGroup.objects.filter(network=network)
+                .exclude(name="Harbour Leaders")
+                .order_by("pk")
+            ),
+            rng,
+        )
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
