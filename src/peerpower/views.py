@@ -9,7 +9,7 @@ and an honest word to coaches and speakers, whose pages do not exist yet.
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -172,8 +172,10 @@ def _other_roles(access: Access) -> dict[str, Any]:
 @login_not_required
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico whatever the page's <link> says: send them to the icon."""
-    return HttpResponsePermanentRedirect(static("peerpower/favicon.svg"))
+    """Browsers ask for /favicon.ico whatever the page's <link> says: send them to the icon.
+    Not a permanent redirect: the icon's name carries a content hash, so it changes with a
+    deploy that changes the icon, and a browser would keep asking for the old one."""
+    return HttpResponseRedirect(static("peerpower/favicon.svg"))
 
 
 @login_not_required

@@ -156,3 +156,24 @@ def test_an_expired_invitation_is_withdrawn_without_an_undo(
     page = withdraw(client_for(world.chair), invitation)
     assert "The invitation to pat@example.org is withdrawn." in page
     assert ">Undo</button>" not in page
+
+
+def test_withdraw_is_offered_only_to_whoever_may_withdraw(
+    world: World, client_for: ClientFor
+) -> None:
+    """The chair's invitation to a member is the chair's to withdraw: the network admin's pages
+    list it but offer no Withdraw button (pressing it gave a 404)."""
+    invitation, _ = invite(world, email="pat@example.org")
+    button = f'action="{reverse("invitation_revoke", args=[invitation.pk])}"'
+    pages = {
+        "group": reverse("groups:detail", args=[world.group.pk]),
+        "network": reverse("networks:detail", args=[world.network.slug]),
+    }
+    admin = client_for(world.admin)
+    for name, url in pages.items():
+        page = admin.get(url).content.decode()
+        if name == "network":
+            assert "pat@example.org" in page
+            assert "Sent by the group's chair, who can withdraw it" in page
+        assert button not in page, name
+    assert button in client_for(world.chair).get(pages["group"]).content.decode()

@@ -2,8 +2,11 @@
 
 from django.urls import reverse
 
+from peerpower.accounts.actions import invitation_create, invitation_revoke
 from peerpower.accounts.models import Invitation
+from peerpower.groups.actions import membership_set_status
 from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+from tests import factories
 from tests.conftest import ClientFor, World
 
 
@@ -159,6 +162,33 @@ def test_the_history_is_shown_to_the_group(world: World, client_for: ClientFor) 
     page = client_for(world.chair).get(reverse("groups:detail", args=[world.group.pk]))
     assert b"Membership history" in page.content
     assert b"<strong>Maya Member</strong>\nleft (Helen Chair)" in page.content
+
+
+def test_members_see_joinings_but_not_invitations_in_the_history(
+    world: World, client_for: ClientFor
+) -> None:
+    """Who was invited (and withdrawn) is the chair's and the admins' to know, as the list of
+    people invited is; the whole group sees who joined and left."""
+    invitation = invitation_create(
+        network=world.network,
+        group=world.group,
+        role="member",
+        email="quiet.candidate@example.org",
+        name="Quiet Candidate",
+        by=world.chair,
+    )
+    invitation_revoke(invitation=invitation, by=world.chair)
+    leaver = factories.add_member(world.group, factories.make_user("Lee Leaver"))
+    membership_set_status(membership=leaver, status=Membership.Status.LEFT, by=world.chair)
+    url = reverse("groups:detail", args=[world.group.pk])
+    for manager in (world.chair, world.admin):
+        page = client_for(manager).get(url).content.decode()
+        assert "Quiet Candidate</strong>\nwas invited" in page
+        assert "Quiet Candidate</strong>\n– invitation withdrawn" in page
+    page = client_for(world.member).get(url).content.decode()
+    assert "Membership history" in page
+    assert "Quiet Candidate" not in page
+    assert "Lee Leaver</strong>\nleft (Helen Chair)" in page
 
 
 def test_an_admin_cannot_set_up_a_group_with_themselves_as_chair(

@@ -109,11 +109,11 @@ def test_favicon_ico_answers_with_the_icon_for_everyone(client: Client, db: None
     """Browsers ask for /favicon.ico whatever the page links; it must not be a 404 (every page
     logged one in the console), nor a trip to the log-in or to two-factor set-up."""
     response = client.get("/favicon.ico")
-    assert (response.status_code, response["Location"]) == (301, "/static/peerpower/favicon.svg")
+    assert (response.status_code, response["Location"]) == (302, "/static/peerpower/favicon.svg")
     chair_without_mfa = factories.add_member(
         factories.make_group(factories.make_network()), factories.make_user(), role="chair"
     ).user
     client.force_login(chair_without_mfa)
     response = client.get("/favicon.ico", follow=True)
-    assert response.redirect_chain == [("/static/peerpower/favicon.svg", 301)]
+    assert response.redirect_chain == [("/static/peerpower/favicon.svg", 302)]
     assert response.status_code == 200

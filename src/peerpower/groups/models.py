@@ -224,6 +224,16 @@ class MembershipEvent(models.Model):
 
     # The lines the whole group is told of by email as they happen.
     ANNOUNCED: ClassVar[tuple[str, ...]] = (Kind.JOINED, Kind.BECAME_CHAIR)
+    # The lines every member sees; the rest (proposals, invitations and their undoing) are the
+    # chair's and the admins', like the list of people invited (groups.queries.membership_history).
+    SHOWN_TO_THE_GROUP: ClassVar[tuple[str, ...]] = (
+        Kind.JOINED,
+        Kind.PAUSED,
+        Kind.RESUMED,
+        Kind.LEFT,
+        Kind.BECAME_CHAIR,
+        Kind.STEPPED_DOWN,
+    )
 
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="history")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -109,11 +109,15 @@ def current_chair(group: PeerGroup) -> Membership | None:
     )
 
 
-def membership_history(group: PeerGroup) -> QuerySet[MembershipEvent]:
-    """The group's membership history, newest first: shown to everyone who sees the group."""
-    return MembershipEvent.objects.filter(group=group).select_related(
-        "user", "by", "approved_by", "proposed_by"
-    )
+def membership_history(group: PeerGroup, *, everything: bool) -> QuerySet[MembershipEvent]:
+    """The group's membership history, newest first. The whole group sees who joined, paused,
+    came back, left, became chair or stepped down (each joining with who proposed and approved
+    it); who was proposed, invited, declined or withdrawn before joining is for those who see
+    the pending list too (`everything`: the chair and the network's admins)."""
+    events = MembershipEvent.objects.filter(group=group)
+    if not everything:
+        events = events.filter(kind__in=MembershipEvent.SHOWN_TO_THE_GROUP)
+    return events.select_related("user", "by", "approved_by", "proposed_by")
 
 
 def attendance_window(today: date | None = None) -> tuple[date, date]:

@@ -210,7 +210,7 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "member_count": sum(1 for m in members if m.role == Membership.Role.MEMBER),
             "pending": pending_rows,
             "proposals": proposals,
-            "history": list(membership_history(group)),
+            "history": list(membership_history(group, everything=can_manage or can_propose)),
             "held_in_window": held_in_window(meetings, now),
         },
     )
