@@ -73,7 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
     def get_short_name(self) -> str:
-        return self.name.split(" ")[0] if self.name else self.email
+        # The name as they wrote it, never its first word ("Hello, Dr"): whatever greets them
+        # (allauth, the admin) says the same as the site and its emails.
+        return self.display_name
 
 
 def hash_token(token: str) -> str:

@@ -74,6 +74,7 @@ class GroupForm(forms.ModelForm[PeerGroup]):
         venue_field = self.fields["default_venue"]
         if isinstance(venue_field, forms.ModelChoiceField):
             venue_field.queryset = Venue.objects.filter(network=network)
+            venue_field.empty_label = "No usual venue (online, or chosen for each meeting)"
         protocol_field = self.fields["protocol"]
         if isinstance(protocol_field, forms.ModelChoiceField):
             # The built-in protocols and the network's own.
@@ -99,7 +100,8 @@ class GroupCreateForm(GroupForm):
         super().__init__(*args, network=networks[0], **kwargs)
         if len(networks) > 1:
             self.fields["network"] = forms.ModelChoiceField(
-                queryset=Network.objects.filter(pk__in=[n.pk for n in networks])
+                queryset=Network.objects.filter(pk__in=[n.pk for n in networks]),
+                empty_label="Choose a network",
             )
 
 

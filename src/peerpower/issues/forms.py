@@ -52,7 +52,9 @@ class IssueForm(forms.Form):
 
 
 class ChairIssueForm(IssueForm):
-    presenter = forms.ModelChoiceField(queryset=User.objects.none(), label="Whose issue")
+    presenter = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Whose issue", empty_label="Choose a member"
+    )
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         # Its own ids: it sits on one page with the member's IssueForm, whose fields share names.

@@ -43,3 +43,10 @@ def undo_url(message: object) -> str:
 def undo_minutes() -> int:
     """How long an "Undo" is offered (lib.undo.UNDO_MINUTES), for the confirmations to say."""
     return UNDO_MINUTES
+
+
+@register.filter(is_safe=True)
+def possessive(name: object) -> str:
+    """A name's possessive, the one way the site writes it: "Maya's", "Tuesday Leaders'"."""
+    text = str(name)
+    return f"{text}'" if text.endswith(("s", "S")) else f"{text}'s"

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from peerpower.accounts.mfa import reencrypt_all
 
@@ -16,4 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = reencrypt_all()
-        self.stdout.write(f"Re-encrypted {count} two-factor secret(s) with the newest key.")
+        self.stdout.write(
+            ngettext(
+                "Re-encrypted %(count)d two-factor secret with the newest key.",
+                "Re-encrypted %(count)d two-factor secrets with the newest key.",
+                count,
+            )
+            % {"count": count}
+        )
