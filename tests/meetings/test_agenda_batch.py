@@ -96,7 +96,7 @@ def test_several_edits_in_a_few_minutes_send_one_update_with_a_higher_sequence(
     assert meeting.sequence == before + 1
     assert {sequence_in(m) for m in sent} == {before + 1}
     body = sent[0].body
-    assert "The times in the agenda of Tuesday Leaders's meeting have changed" in body
+    assert "The times in the agenda of Tuesday Leaders' meeting have changed" in body
     assert "09:30–09:50 Arrival and check-in" in body
     assert "09:50–10:40 Expert speaker" in body
     # The calendar file carries the new times too.
