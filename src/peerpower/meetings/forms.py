@@ -172,13 +172,17 @@ class RsvpForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """The register: one mark per current member; "All present" marks everyone present."""
+    """The register: one mark per current member. "All present" fills in only the people not
+    marked yet: present, or excused for those who sent apologies; a mark chosen is kept."""
 
     all_present = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: list[Any], apologised: frozenset[int] = frozenset(), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
+        self.apologised = apologised
         choices = [(v, label.capitalize()) for v, label in Participation.Attendance.choices if v]
         for person in people:
             self.fields[f"user_{person.user_id}"] = forms.ChoiceField(
@@ -189,10 +193,19 @@ class AttendanceForm(forms.Form):
             )
 
     def marks(self) -> dict[int, str]:
-        """Every person's mark; an empty one clears what was recorded."""
-        everyone = self.cleaned_data.get("all_present")
-        return {
-            int(name.removeprefix("user_")): Participation.Attendance.PRESENT if everyone else value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("user_")
-        }
+        """Every person's mark; an empty one clears what was recorded (unless "All present"
+        fills it in)."""
+        fill = self.cleaned_data.get("all_present")
+        marks: dict[int, str] = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("user_"):
+                continue
+            user_id = int(name.removeprefix("user_"))
+            if fill and not value:
+                value = (
+                    Participation.Attendance.EXCUSED
+                    if user_id in self.apologised
+                    else Participation.Attendance.PRESENT
+                )
+            marks[user_id] = value
+        return marks

@@ -302,7 +302,10 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         f"user_{m.user_id}": replies[m.user_id].attendance if m.user_id in replies else ""
         for m in people
     }
-    form = AttendanceForm(request.POST or None, people=people, initial=initial)
+    apologised = frozenset(u for u, p in replies.items() if p.rsvp == Participation.Rsvp.APOLOGIES)
+    form = AttendanceForm(
+        request.POST or None, people=people, apologised=apologised, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.attendance_record(meeting=meeting, marks=form.marks(), by=request.user)
@@ -315,8 +318,19 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {"person": m, "field": form[f"user_{m.user_id}"], "reply": replies.get(m.user_id)}
         for m in people
     ]
+    # The register of a meeting still to come (or cancelled) says so instead of offering a
+    # Save that would be refused.
+    closed = (
+        "This meeting was cancelled; there is no attendance to record."
+        if meeting.is_cancelled
+        else ""
+        if meeting.has_started()
+        else "Attendance can be recorded once the meeting has started."
+    )
     return render(
-        request, "meetings/attendance.html", {"meeting": meeting, "form": form, "rows": rows}
+        request,
+        "meetings/attendance.html",
+        {"meeting": meeting, "form": form, "rows": rows, "closed": closed},
     )
 
 
