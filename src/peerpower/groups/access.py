@@ -100,6 +100,9 @@ class Access:
             return True
         return seat.joined_on is not None and seat.joined_on <= day
 
+    def active_group_ids(self) -> list[int]:
+        return [gid for gid, seat in self.seats.items() if seat.status == Membership.Status.ACTIVE]
+
     def current_group_ids(self) -> list[int]:
         return [gid for gid, seat in self.seats.items() if seat.is_current]
 
@@ -168,6 +171,15 @@ def access_for(user: Any) -> Access:
     if cached is None:
         cached = Access.load(user)
         setattr(user, _CACHE, cached)
+    return cached
+
+
+def loaded_access(user: Any) -> Access | None:
+    """The access this request has already loaded for the person, or None (never loads): for
+    queries that have a subquery to fall back on when asked of someone else."""
+    if not getattr(user, _SCOPED, False):
+        return None
+    cached: Access | None = getattr(user, _CACHE, None)
     return cached
 
 

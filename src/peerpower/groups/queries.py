@@ -23,11 +23,19 @@ if TYPE_CHECKING:
 CURRENT = Membership.CURRENT
 
 
-def groups_visible_to(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
+def visible_groups_rule(user: User | AnonymousUser, group: str = "") -> Q:
+    """`groups_visible_to` as a condition on a row's group (`group` is the path to it, e.g.
+    "group" for a meeting), so a query of another app filters by the ids the person's access
+    holds instead of nesting the groups query."""
     access = access_for(user)
-    return PeerGroup.objects.filter(
-        Q(id__in=access.current_group_ids()) | Q(network_id__in=access.administered_network_ids())
+    prefix = f"{group}__" if group else ""
+    return Q(**{f"{prefix}id__in": access.current_group_ids()}) | Q(
+        **{f"{prefix}network_id__in": access.administered_network_ids()}
     )
+
+
+def groups_visible_to(user: User | AnonymousUser) -> QuerySet[PeerGroup]:
+    return PeerGroup.objects.filter(visible_groups_rule(user))
 
 
 def groups_managed_by(user: User | AnonymousUser) -> QuerySet[PeerGroup]:

@@ -19,8 +19,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peerpower.accounts.models import User, hash_token
+from peerpower.groups.access import loaded_access
 from peerpower.groups.models import Membership, PeerGroup
-from peerpower.groups.queries import attendance_window, groups_attended_by, groups_visible_to
+from peerpower.groups.queries import attendance_window, groups_attended_by, visible_groups_rule
 from peerpower.issues.models import Issue, MonthlyUpdate
 from peerpower.meetings.models import AgendaItem, Meeting, Participation, ReplyLink
 from peerpower.networks.models import DEFAULT_AGENDA, AgendaTemplateItem
@@ -28,16 +29,21 @@ from peerpower.speakers.models import Booking
 
 
 def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(group__in=groups_visible_to(user)).select_related(
+    return Meeting.objects.filter(visible_groups_rule(user, "group")).select_related(
         "group", "venue", "group__network"
     )
 
 
 def meetings_for(user: User | AnonymousUser) -> QuerySet[Meeting]:
-    """Meetings that belong in the person's own calendar and reminders."""
-    return Meeting.objects.filter(group__in=groups_attended_by(user)).select_related(
-        "group__network", "venue"
+    """Meetings that belong in the person's own calendar and reminders: by the ids of their
+    access if this request has loaded it, else (the feed, reminders, tasks) by a subquery."""
+    access = loaded_access(user)
+    attended = (
+        Q(group__in=groups_attended_by(user))
+        if access is None
+        else Q(group_id__in=access.active_group_ids())
     )
+    return Meeting.objects.filter(attended).select_related("group__network", "venue")
 
 
 def upcoming(meetings: QuerySet[Meeting], now: datetime | None = None) -> QuerySet[Meeting]:
