@@ -39,3 +39,10 @@ def test_allauths_pages_are_in_sentence_case(world: World) -> None:
     change = client.get(reverse("account_change_password")).content.decode()
     assert "Change password" in change and "Change Password" not in change
     assert "Current password" in change
+    assert "New password (again)" in change and "New Password" not in change
+    for url in (reverse("mfa_index"), reverse("account_email")):
+        page = client.get(url).content.decode()
+        assert page.count("<h1") == 1
+        for title_case in ("Two-Factor Authentication", "Make Primary", "Re-send Verification"):
+            assert title_case not in page, (url, title_case)
+    assert "Two-factor authentication" in client.get(reverse("mfa_index")).content.decode()
