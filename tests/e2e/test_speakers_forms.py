@@ -1,0 +1,112 @@
+"""Each bureau form, opened, changed, saved and seen: the admin's settings (with a refusal
+beside its field, nothing lost) and a contact added and invited; the speaker writes their
+profile and declines a request with a reason. Every page is checked with axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
+from tests import factories
+from tests.e2e.axe import assert_no_axe_violations
+from tests.e2e.helpers import log_in
+
+from peerpower.accounts.models import Invitation
+from peerpower.meetings.models import Meeting
+from peerpower.networks.models import NetworkRole
+from peerpower.speakers.models import Booking, Speaker, SpeakerSettings
+
+
+def checked(page: Page) -> None:
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_the_admin_keeps_the_bureau_and_adds_and_invites_a_contact(
+    live_server: LiveServer, page: Page
+) -> None:
+    network = factories.make_network("Northbridge")
+    admin = factories.make_admin(network, "Alex Admin")
+    base = live_server.url
+    log_in(page, base, admin.email)
+    page.goto(f"{base}/network/{network.slug}/speakers/")
+    checked(page)
+    page.get_by_role("link", name="Bureau settings").click()
+    checked(page)
+    page.get_by_label("Topics").fill("Fundraising\nGovernance")
+    page.get_by_label("Second question").fill("")
+    page.get_by_label("Days to give feedback").fill("10")
+    page.get_by_role("button", name="Save settings").click()
+    checked(page)
+    second = page.get_by_label("Second question")
+    expect(second).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Days to give feedback")).to_have_value("10")  # nothing lost
+    second.fill("Well delivered")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("The bureau's settings are saved.")).to_be_visible()
+    checked(page)
+    assert SpeakerSettings.objects.get(network=network).feedback_days == 10
+
+    page.goto(f"{base}/network/{network.slug}/speakers/")
+    page.get_by_role("link", name="Add a speaker").click()
+    checked(page)
+    page.get_by_label("Name", exact=True).fill("Cass Contact")
+    page.get_by_label("Headline").fill("Boards that work")
+    page.get_by_label("Governance").check()
+    page.get_by_label("Email").fill("cass@example.org")
+    page.get_by_role("button", name="Add speaker").click()
+    expect(page.get_by_text("Cass Contact is in the bureau.")).to_be_visible()
+    checked(page)
+    expect(page.get_by_text("cass@example.org")).to_be_visible()
+    page.get_by_role("button", name="Invite to log in").click()
+    expect(page.get_by_text("Cass Contact is invited to log in as a speaker.")).to_be_visible()
+    checked(page)
+    speaker = Speaker.objects.get(name="Cass Contact")
+    assert Invitation.objects.filter(user=speaker.user, role="speaker").exists()
+
+
+def test_a_speaker_writes_their_profile_and_declines_a_request(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(
+        network, "Tuesday Leaders", series_start=timezone.localdate().replace(day=1)
+    )
+    chair = factories.add_member(group, factories.make_user("Helen Chair", mfa=True), role="chair")
+    user = factories.make_user("Sid Speaker")
+    NetworkRole.objects.create(network=network, user=user, role=NetworkRole.Role.SPEAKER)
+    base = live_server.url
+    page = new_context(reduced_motion="reduce").new_page()
+    log_in(page, base, user.email)
+    page.goto(f"{base}/speaking/")
+    checked(page)
+    page.get_by_role("button", name="Write my profile for Northbridge").click()
+    checked(page)
+    page.get_by_label("Headline").fill("Fundraising without fear")
+    page.get_by_label("Talks").fill("Asking for money well")
+    page.get_by_label("London").check()
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("The profile is saved.")).to_be_visible()
+    checked(page)
+    expect(page.get_by_text("Fundraising without fear")).to_be_visible()
+    expect(page.get_by_text("Asking for money well")).to_be_visible()
+
+    speaker = Speaker.objects.get(user=user)
+    meeting = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[0]
+    booking = Booking.objects.create(
+        meeting=meeting, speaker=speaker, talk_title="Asking for money well", booked_by=chair.user
+    )
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    checked(page)
+    page.get_by_label("Reason").fill("Abroad that week")
+    page.get_by_label("Other dates that suit you").fill("Any Tuesday in March")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.get_by_text("You declined; the chair is told")).to_be_visible()
+    checked(page)
+    expect(page.get_by_text("Declined: Abroad that week.")).to_be_visible()
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.DECLINED
