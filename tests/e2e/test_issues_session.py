@@ -290,13 +290,9 @@ def test_chair_and_three_members_run_a_whole_issues_session(
         "You are the scribe", timeout=ROOM_SYNC_MS
     )
     expect(maya.locator("#scribe-banner")).to_have_count(0)
-    # The note form is the scribe's (and the chair's), shown to Ravi without a reload.
-    expect(ravi.get_by_label("Point offered")).to_be_visible()
-    expect(chair.get_by_label("Point offered")).to_be_visible()
-    for page in (maya, sam):
-        expect(
-            page.get_by_role("region", name="Scribe's note for the issue being worked")
-        ).to_be_hidden()
+    # No issue in hand yet, so there is nothing to note against: no note form for anyone.
+    for page in (chair, *members):
+        expect(page.get_by_label("Point offered")).to_be_hidden()
 
     expect(controls.get_by_label("Next issue").locator("option")).to_have_count(2)
     controls.get_by_label("Next issue").select_option(value=str(maya_issue.pk))
@@ -304,6 +300,13 @@ def test_chair_and_three_members_run_a_whole_issues_session(
     expect_step([chair, *members], 1, steps)
     for page in [chair, *members]:
         expect(page.locator("#issue-question")).to_have_text(MAYA_Q)
+    # The note form is the scribe's (and the chair's), shown to Ravi without a reload.
+    expect(ravi.get_by_label("Point offered")).to_be_visible(timeout=ROOM_SYNC_MS)
+    expect(chair.get_by_label("Point offered")).to_be_visible(timeout=ROOM_SYNC_MS)
+    for page in (maya, sam):
+        expect(
+            page.get_by_role("region", name="Scribe's note for the issue being worked")
+        ).to_be_hidden()
 
     # The step's countdown is mm:ss against the server's clock, and it runs.
     step_clock = maya.get_by_role("timer", name="Time left in this step")

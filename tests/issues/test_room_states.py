@@ -453,3 +453,22 @@ def test_a_move_that_would_do_nothing_is_refused(session: Session) -> None:
     with pytest.raises(ValidationError, match="finish the issue instead"):
         chair_does(session, "next_step")
     assert room.room_for(session.meeting).issue_id == issue.pk
+
+
+def test_the_note_box_is_offered_only_while_an_issue_is_in_hand(session: Session) -> None:
+    """A note belongs to one presenter's issue: with none in hand the box is not offered
+    (pressing it was refused and left the message under the box)."""
+    issue = queued(session)
+    start_room(session)
+    chair_does(session, "set_scribe", scribe_id=session.cara.pk)
+
+    def can_note() -> bool:
+        return room.room_view(meeting=session.meeting, user=session.cara).can_note
+
+    assert not can_note()
+    chair_does(session, "start_issue", issue_id=issue.pk)
+    assert can_note()
+    for _ in range(room.protocol_for(session.meeting).steps.count() - 1):
+        chair_does(session, "next_step")
+    chair_does(session, "finish_issue")
+    assert not can_note()

@@ -195,7 +195,13 @@ class RoomView:
 
     @property
     def can_note(self) -> bool:
-        return self.started and (self.is_scribe or self.is_chair) and not self.practice
+        # Only while an issue is in hand: a note always belongs to one presenter's issue.
+        return (
+            self.started
+            and self.issue is not None
+            and (self.is_scribe or self.is_chair)
+            and not self.practice
+        )
 
 
 def room_view(
