@@ -23,7 +23,7 @@ from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Organisation, Partner
-from peerpower.speakers.actions import resource_upload
+from peerpower.speakers.actions import booking_accept, resource_upload
 from peerpower.speakers.models import Booking, Speaker
 from tests import factories, urlwalk
 from tests.conftest import ClientFor, World
@@ -334,8 +334,8 @@ def proposal_objects(world: World, name: str) -> Objects:
 
 
 def speaker_objects(world: World, name: str) -> Objects:
-    """The world's speaker's profile, asked for the next meeting (pending), with a file; for
-    the invitation, a contact with no log-in."""
+    """The world's speaker's profile, asked for the next meeting (pending; confirmed for the
+    feedback page), with a file; for the invitation, a contact with no log-in."""
     from tests.speakers.conftest import book, make_speaker, pdf
 
     speaker = Speaker.objects.filter(network=world.network, user=world.speaker).first()
@@ -343,6 +343,8 @@ def speaker_objects(world: World, name: str) -> Objects:
     Booking.objects.filter(speaker=speaker).delete()
     booking = book(world, speaker)
     resource = resource_upload(booking=booking, upload=pdf(), by=world.chair)
+    if name == "speakers:feedback":  # only a confirmed talk has a feedback page
+        booking = booking_accept(booking=booking, by=world.speaker)
     if name == "speakers:invite":
         n = next(_seq)
         speaker = Speaker.objects.create(

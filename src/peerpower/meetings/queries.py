@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -266,10 +267,14 @@ def attendees_of(group_id: int, user_ids: Sequence[int] | None = None) -> list[U
 
 
 def confirmed_speakers_of(meeting_id: int) -> list[User]:
-    """The speaker confirmed for a meeting (as a list: none or one), with an active account:
-    they get its reminders too."""
+    """The speaker confirmed for a meeting (as a list: none or one), with an active account
+    and still holding the speaker role in the network: they get its reminders too."""
     bookings = Booking.objects.filter(
-        meeting_id=meeting_id, status=Booking.Status.ACCEPTED, speaker__user__is_active=True
+        meeting_id=meeting_id,
+        status=Booking.Status.ACCEPTED,
+        speaker__user__is_active=True,
+        speaker__user__network_roles__network_id=F("speaker__network_id"),
+        speaker__user__network_roles__role="speaker",
     ).select_related("speaker__user")
     return [b.speaker.user for b in bookings if b.speaker.user is not None]
 

@@ -421,6 +421,10 @@ def resource_upload(*, booking: Booking, upload: UploadedFile, by: User) -> Reso
     agree with the name's extension); the size is held to the network's limit; the name is
     cleaned and the file stored under a random name through Django's storage."""
     require(by, "speakers.upload", booking)
+    if not booking.is_live:
+        raise ValidationError(
+            {"upload": "This booking was withdrawn or declined: nothing more can be attached."}
+        )
     limit = settings_for(booking.meeting.group.network_id).upload_max_mb
     raw_name = upload.name or ""
     if files.has_path(raw_name):

@@ -214,7 +214,11 @@ def speaker_home(user: User) -> list[Booking]:
     speaks = [n for n, roles in access.roles.items() if NetworkRole.Role.SPEAKER in roles]
     return list(
         with_attending(
-            Booking.objects.filter(speaker__user=user, speaker__network_id__in=speaks)
+            # Withdrawn and declined bookings are not the speaker's business any more: their
+            # meeting's venue, link and agenda may change after.
+            Booking.objects.filter(
+                speaker__user=user, speaker__network_id__in=speaks, status__in=Booking.LIVE
+            )
             .select_related("meeting__group__network", "meeting__venue", "speaker", "topic")
             .prefetch_related(
                 Prefetch("meeting__agenda_items", queryset=AgendaItem.objects.order_by("position"))
@@ -294,7 +298,7 @@ def feedback_summary(booking: Booking, questions: Sequence[str]) -> FeedbackSumm
     be named), in one query; below MIN_RESPONSES, the count alone."""
     rows = list(
         FeedbackResponse.objects.filter(booking=booking).values_list(
-            "score_1", "score_2", "score_3", "comment", "author__name", "author__email"
+            "score_1", "score_2", "score_3", "comment", "author__name"
         )
     )
     if len(rows) < MIN_RESPONSES:
@@ -304,7 +308,9 @@ def feedback_summary(booking: Booking, questions: Sequence[str]) -> FeedbackSumm
         scores = [v for row in rows if isinstance(v := row[i], int)]
         averages.append((question, sum(scores) / len(scores) if scores else None))
     comments = sorted(
-        (Comment(text=r[3], name=r[4] or r[5] or "") for r in rows if r[3]),
+        # A named response whose author gave no name says "a member": never their email (a
+        # contact detail). Anonymous ones (no author: None) carry no name at all.
+        (Comment(text=r[3], name="" if r[4] is None else r[4] or "A member") for r in rows if r[3]),
         key=lambda c: c.text,
     )
     return FeedbackSummary(count=len(rows), questions=averages, comments=comments)

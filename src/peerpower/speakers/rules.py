@@ -83,6 +83,11 @@ def is_booked_speaker(user: object, booking: Booking) -> bool:
 
 
 @rules.predicate
+def is_not_the_speaker(user: object, booking: Booking) -> bool:
+    return booking.speaker.user_id != getattr(user, "pk", None)
+
+
+@rules.predicate
 def is_active_member_of_booking(user: object, booking: Booking) -> bool:
     return access_for(user).is_active(booking.meeting.group_id)
 
@@ -91,7 +96,8 @@ def is_active_member_of_booking(user: object, booking: Booking) -> bool:
 def can_read_resource(user: object, resource: Resource) -> bool:
     """The booking's speaker and managers; the group's members once the talk has begun."""
     booking = resource.booking
-    if is_booked_speaker(user, booking) or manages_booking(user, booking):
+    # A withdrawn or declined speaker keeps no access to the talk's files.
+    if (booking.is_live and is_booked_speaker(user, booking)) or manages_booking(user, booking):
         return True
     meeting = booking.meeting
     return (
@@ -181,8 +187,8 @@ rule(
 )
 rule(
     "speakers.rate",
-    is_active_member_of_booking,
-    refusal="Only the group's members can rate its speakers.",
+    is_active_member_of_booking & is_not_the_speaker,
+    refusal="Only the group's members can rate its speakers, and not their own talk.",
 )
 rule(
     "speakers.see_feedback",

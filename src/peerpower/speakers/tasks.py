@@ -9,6 +9,7 @@ from huey.contrib.djhuey import db_task
 
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.models import ReminderSent, timed_agenda
+from peerpower.networks.models import NetworkRole
 from peerpower.speakers.calendar import speaker_ics
 from peerpower.speakers.models import Booking
 
@@ -24,7 +25,13 @@ def _booking(booking_id: int) -> Booking | None:
 
 def _send_to_speaker(booking: Booking, prefix: str) -> None:
     user = booking.speaker.user
-    if user is None:
+    # Someone whose account was closed or whose speaker role was taken away is told nothing
+    # more of the meeting (its venue, link and agenda).
+    if user is None or not user.is_active:
+        return
+    if not NetworkRole.objects.filter(
+        network_id=booking.speaker.network_id, user=user, role=NetworkRole.Role.SPEAKER
+    ).exists():
         return
     meeting = booking.meeting
     cancel = meeting.is_cancelled or not booking.is_live

@@ -291,6 +291,10 @@ def _booking_context(
 @require_GET
 def booking_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     booking = get_booking_for_user(request, pk)
+    if not booking.is_live and not can(request.user, "speakers.book", booking.meeting):
+        # The speaker of a withdrawn or declined booking sees that, and nothing of the meeting
+        # (its venue, link and agenda may have changed since).
+        return render(request, "speakers/booking_closed.html", {"booking": booking})
     return render(request, "speakers/booking.html", _booking_context(request, booking))
 
 
@@ -387,7 +391,9 @@ def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not can(request.user, "speakers.rate", booking):
+    # Only a confirmed talk has a feedback page: a pending or withdrawn booking's speaker and
+    # title are the chair's business (the meeting page shows members the confirmed one only).
+    if booking.status != Booking.Status.ACCEPTED or not can(request.user, "speakers.rate", booking):
         raise Http404
     settings = queries.settings_for(booking.meeting.group.network_id)
     form = FeedbackForm(request.POST or None, questions=settings.questions)
