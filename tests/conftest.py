@@ -12,6 +12,7 @@ from peerpower.groups.models import PeerGroup
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole
 from tests import factories
+from tests.guests import builders as guest_builders
 
 ClientFor = Callable[[User | None], Client]
 
@@ -29,6 +30,8 @@ class World:
     coach: User
     speaker: User
     outsider: User
+    # Invited as a guest to the group's next meeting, pledged (tests/guests/builders.py).
+    guest: User
 
     def next_meeting(self) -> Meeting:
         return Meeting.objects.filter(group=self.group, starts_at__gt=timezone.now()).order_by(
@@ -57,6 +60,10 @@ def world(db: None) -> World:
     NetworkRole.objects.create(network=network, user=speaker, role=NetworkRole.Role.SPEAKER)
     outsider = factories.make_user("Out Sider")
     factories.make_past_meeting(group)
+    next_meeting = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[0]
+    _, guest = guest_builders.guest_user(network, next_meeting, admin)
     return World(
         network,
         group,
@@ -69,6 +76,7 @@ def world(db: None) -> World:
         coach,
         speaker,
         outsider,
+        guest,
     )
 
 

@@ -126,8 +126,8 @@ def outsiders(world: World, *, joined_after: date | None = None) -> dict[str, Us
         "member of another group": world.other_member,
         "coach": world.coach,
         "speaker": world.speaker,
-        # Guests are not built yet: a person with no role.
-        "guest": factories.make_user("Gus Guest"),
+        # Invited as a guest to the group's next meeting, pledged (tests/guests/builders.py).
+        "guest": world.guest,
         "former member": world.former_member,
     }
     if joined_after is not None:

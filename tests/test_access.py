@@ -19,6 +19,8 @@ from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, hash_token
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
+from peerpower.guests import actions as guest_actions
+from peerpower.guests.models import ConflictFinding, GuestRequest, OrganisationToAvoid
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
@@ -27,6 +29,7 @@ from peerpower.speakers.actions import booking_accept, resource_upload
 from peerpower.speakers.models import Booking, Speaker
 from tests import factories, urlwalk
 from tests.conftest import ClientFor, World
+from tests.guests import builders as guest_builders
 
 ROLES = [
     "anonymous",
@@ -38,6 +41,7 @@ ROLES = [
     "member",
     "chair",
     "admin",
+    "guest",  # invited as a guest to the group's next meeting, pledged (guests app)
 ]
 LOGIN = 302  # anonymous people are sent to the log-in page
 # Sent with every response, whatever its status (peerpower.lib.security and Django's own).
@@ -69,8 +73,11 @@ def status_with_headers(response: HttpResponseBase, *, logged_in: bool = False) 
     return response.status_code
 
 
-def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
-    return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+def everyone(status: int, anonymous: int = LOGIN, guest: int = 404) -> dict[str, int]:
+    """Every logged-in role gets `status`, except a guest: their account reaches only the guest
+    pages, their account settings and what needs no log-in (guests.middleware)."""
+    special = {"anonymous": anonymous, "guest": guest}
+    return {role: special.get(role, status) for role in ROLES}
 
 
 def only(allowed: dict[str, int], others: int = 404) -> dict[str, int]:
@@ -80,12 +87,14 @@ def only(allowed: dict[str, int], others: int = 404) -> dict[str, int]:
 GROUP_VIEWERS = {"member": 200, "chair": 200, "admin": 200}
 MANAGERS = {"chair": 200, "admin": 200}
 POST_ONLY = everyone(405)  # GET on a POST-only action (after the log-in check)
+GUEST_POST_ONLY = everyone(405, guest=405)  # the same, of the guest pages
 
 # name -> expected status for a GET, per role
 EXPECTED: dict[str, dict[str, int]] = {
-    "home": everyone(200),
-    "healthz": everyone(200, anonymous=200),
-    "favicon": everyone(302, anonymous=302),  # to the static icon (its hashed name may change)
+    "home": everyone(200, guest=302),  # a guest is sent to their visit
+    "healthz": everyone(200, anonymous=200, guest=200),
+    # To the static icon (its hashed name may change).
+    "favicon": everyone(302, anonymous=302, guest=302),
     "groups:list": everyone(200),
     "groups:create": only({"admin": 200}),
     "groups:detail": only(GROUP_VIEWERS),
@@ -106,9 +115,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:attendance": only(MANAGERS),
     "meetings:ics": only(GROUP_VIEWERS),
     # The feed is reached by its secret token (here: the member's); no log-in needed.
-    "meetings:feed": everyone(200, anonymous=200),
+    "meetings:feed": everyone(200, anonymous=200, guest=200),
     # A reminder's one-click reply: its token is the key; an unknown or spent one is gone.
-    "meetings:reply": everyone(410, anonymous=410),
+    "meetings:reply": everyone(410, anonymous=410, guest=410),
     "networks:detail": only({"admin": 200}),
     # The network's set-up: its own admins only; everyone else learns nothing of it.
     **{
@@ -137,12 +146,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Everyone may say which organisation they lead (the page says so when they have no group).
     "networks:my_organisation": everyone(200),
     "networks:remind_replies": POST_ONLY,
-    "invitation_accept": everyone(200, anonymous=200),
+    "invitation_accept": everyone(200, anonymous=200, guest=200),
     "invitation_revoke": POST_ONLY,
     "invitation_restore": POST_ONLY,
-    "account_settings": everyone(200),
+    "account_settings": everyone(200, guest=200),
     "calendar_settings": everyone(200),
-    "mfa_required": everyone(302),  # everyone here has MFA or needs none: sent home
+    "mfa_required": everyone(302, guest=302),  # everyone here has MFA or needs none: sent home
     # The issues session: the group's pledged members only. Admins may know the meeting
     # exists, so they get a page saying it is for members; everyone else a 404.
     "issues:meeting": only({"member": 200, "chair": 200, "admin": 403}),
@@ -190,6 +199,35 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Before the talk: its speaker and the group's managers; members once it has begun.
     "speakers:resource": only({**MANAGERS, "speaker": 200}),
     "speakers:programme": only(MANAGERS),
+    # Guests: the public page and request form are the only pages for anonymous visitors
+    # besides the log-in pages; the links in emails work by their token.
+    "guests:public": everyone(200, anonymous=200, guest=200),
+    "guests:request_form": everyone(200, anonymous=200, guest=200),
+    "guests:confirm": everyone(200, anonymous=200, guest=200),
+    "guests:withdraw": everyone(200, anonymous=200, guest=200),
+    "guests:join": everyone(200, anonymous=200, guest=200),
+    "guests:mine": everyone(200, guest=200),
+    # Any current member (of any group) lists organisations they would rather not meet.
+    "guests:avoid": only({"member": 200, "chair": 200, "other_member": 200}),
+    "guests:avoid_remove": GUEST_POST_ONLY,
+    "guests:visit": only({"guest": 200}),
+    "guests:pledge": GUEST_POST_ONLY,
+    "guests:ics": only({"guest": 200}),
+    "guests:cannot_come": GUEST_POST_ONLY,
+    "guests:feedback": GUEST_POST_ONLY,
+    "guests:apply": GUEST_POST_ONLY,
+    **{
+        f"guests:{name}": only({"admin": 200})
+        for name in ("triage", "settings", "group_settings", "funnel", "funnel_csv", "request")
+    },
+    "guests:check": GUEST_POST_ONLY,
+    "guests:finding": GUEST_POST_ONLY,
+    "guests:invite": GUEST_POST_ONLY,
+    "guests:decline": GUEST_POST_ONLY,
+    "guests:application": GUEST_POST_ONLY,
+    # The chair sees the guests expected (and approves them); the admins too.
+    "guests:meeting_guests": only({"chair": 200, "admin": 200}),
+    "guests:chair_decide": GUEST_POST_ONLY,
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -227,6 +265,18 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "speakers:withdraw": only({"speaker": 302, "chair": 302, "admin": 302}),
     "speakers:upload": only({"speaker": 400, "chair": 400, "admin": 400}),  # no file sent
     "speakers:feedback": only({"member": 400, "chair": 400}),
+    "guests:pledge": only({"guest": 302}),
+    "guests:cannot_come": only({"guest": 302}),
+    "guests:feedback": only({"guest": 400}),
+    "guests:apply": only({"guest": 400}),
+    "guests:avoid_remove": only({"member": 302}),  # the member's own entry
+    "guests:check": only({"admin": 302}),
+    "guests:finding": only({"admin": 302}),
+    "guests:invite": only({"admin": 400}),
+    "guests:decline": only({"admin": 302}),
+    "guests:application": only({"admin": 400}),
+    # The chair decides; an admin is told the rule's refusal (both sent back to the page).
+    "guests:chair_decide": only({"chair": 302, "admin": 302}),
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -353,6 +403,34 @@ def speaker_objects(world: World, name: str) -> Objects:
     return {"speaker": speaker.pk, "booking": booking.pk, "resource": resource.pk}
 
 
+def guest_objects(world: World, name: str) -> Objects:
+    """The world's guest's request (invited to the next meeting), a finding of it, a member's
+    organisation to avoid, and for the email links a token that opens something."""
+    request = GuestRequest.objects.get(user=world.guest)
+    member_seat = world.group.memberships.get(user=world.member)
+    finding, _ = ConflictFinding.objects.get_or_create(
+        request=request, group=world.group, membership=member_seat, kind="competitor"
+    )
+    entry = OrganisationToAvoid.objects.create(user=world.member, name=f"Rival {next(_seq)}")
+    token = ""
+    if name == "guests:confirm":
+        token = guest_actions.confirm_token(guest_builders.submit(world.network))
+    elif name == "guests:withdraw":
+        token = guest_actions.withdraw_token(guest_builders.confirmed(world.network))
+    elif name == "guests:join":
+        fresh = guest_builders.invited(world.network, world.next_meeting(), world.admin)
+        token = f"guest-token-{fresh.pk}"
+        GuestRequest.objects.filter(pk=fresh.pk).update(invite_token_hash=hash_token(token))
+    objects: Objects = {
+        "guest_request": request.pk,
+        "request_id": request.pk,
+        "finding_id": finding.pk,
+        "avoid": entry.pk,
+        "meeting": request.meeting_id,
+    }
+    return {**objects, "token": token} if token else objects
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -364,6 +442,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "invitation_revoke": invitation_objects,
     "invitation_restore": invitation_objects,
     "groups:proposal": proposal_objects,
+    "guests": guest_objects,
 }
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,8 +19,10 @@ from peerpower.issues import actions as issues
 from peerpower.issues.models import CommitmentStatus, Issue, IssueView, Note
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
+from peerpower.guests.models import ConflictFinding
 from tests import factories
 from tests.conftest import ClientFor, World
+from tests.guests import builders as guest_builders
 
 
 def grow(world: World, times: int) -> None:
@@ -215,4 +218,61 @@ def test_issue_page_query_count_does_not_grow_with_rows(
     small = count_queries(client, url)
     grow_issues(world, 10)
     large = count_queries(client, url)
+    assert (small, large) == (pinned, pinned)
+
+
+# --------------------------------------------------------------------------- guests
+
+
+def grow_guests(world: World, times: int) -> None:
+    """Listed groups with meetings, and requests through every step (findings included)."""
+    for n in range(times):
+        group = factories.make_group(world.network, venue=None)
+        guest_builders.list_group(group)
+        guest_builders.list_group(world.group)
+        request = guest_builders.confirmed(world.network, name=f"Grown {n}")
+        ConflictFinding.objects.create(
+            request=request,
+            group=world.group,
+            membership=world.group.memberships.get(user=world.member),
+            kind="competitor",
+            reason="Also in housing.",
+        )
+        guest_builders.submit(world.network)
+        meeting = Meeting.objects.filter(group=group, starts_at__gt=timezone.now())[0]
+        guest_builders.invited(world.network, meeting, world.admin)
+
+
+def count_public(client: Client, url: str) -> int:
+    cache.clear()  # the cold page: what the first visitor after a change costs
+    return count_queries(client, url)
+
+
+GUEST_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
+    # The network, its settings, the listed groups, their meetings, the places taken, and the
+    # savepoint around the cache's write. (Warm: tests/guests/test_public_page.py.)
+    "public page, cold": (
+        "anonymous",
+        lambda w: reverse("guests:public", args=[w.network.slug]),
+        7,
+    ),
+    # Session, user, access, the network; the pager's count and the page of requests.
+    "triage as admin": ("admin", lambda w: reverse("guests:triage", args=[w.network.slug]), 6),
+    # Session, user, access, the network; the year's requests in one query.
+    "funnel as admin": ("admin", lambda w: reverse("guests:funnel", args=[w.network.slug]), 5),
+}
+
+
+@pytest.mark.parametrize("page", sorted(GUEST_PAGES))
+def test_guest_page_query_count_does_not_grow_with_rows(
+    page: str, world: World, client_for: ClientFor
+) -> None:
+    role, url_of, pinned = GUEST_PAGES[page]
+    client = client_for(getattr(world, role, None))
+    url = url_of(world)
+    client.get(url)  # the first request of a session also stores the MFA check in it
+    grow_guests(world, 1)
+    small = count_public(client, url)
+    grow_guests(world, 10)
+    large = count_public(client, url)
     assert (small, large) == (pinned, pinned)

@@ -44,6 +44,11 @@ PK_OF: dict[str, str] = {
     "speakers:book": "speaker",
     "speakers:resource": "resource",
     "speakers:programme": "group",
+    "guests": "guest_request",
+    "guests:group_settings": "group",
+    "guests:meeting_guests": "meeting",
+    "guests:chair_decide": "meeting",
+    "guests:avoid_remove": "avoid",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).
@@ -54,6 +59,9 @@ OTHER_VALUES: dict[str, object] = {
     "key": "not-a-key",
     "uidb36": "1",
     "id": "1",
+    # The guests app's second ids (a finding of a request; a request at a meeting).
+    "finding_id": 999999,
+    "request_id": 999999,
 }
 MISSING_PK = 999999
 

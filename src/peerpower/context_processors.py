@@ -4,11 +4,14 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from peerpower.groups.access import access_for
+from peerpower.guests.queries import is_guest_only
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     # Lazy: pages without the navigation bar (and anonymous ones) never ask; the networks come
     # from the request's access, so a page that also looked its network up asks once.
     return {
-        "nav_networks": SimpleLazyObject(lambda: access_for(request.user).administered_networks())
+        "nav_networks": SimpleLazyObject(lambda: access_for(request.user).administered_networks()),
+        # A guest's account reaches only the guest pages (guests.middleware).
+        "nav_is_guest": SimpleLazyObject(lambda: is_guest_only(request.user)),
     }

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "peerpower.meetings",
     "peerpower.issues",
     "peerpower.speakers",
+    "peerpower.guests",
     "peerpower.demo",
 ]
 
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "peerpower.accounts.middleware.UserTimeZoneMiddleware",
     "peerpower.accounts.middleware.MfaRequiredMiddleware",
+    # A guest's account reaches the guest pages and nothing of the groups (guests.middleware).
+    "peerpower.guests.middleware.GuestScopeMiddleware",
 ]
 
 # Benchmarks only: each response says how much CPU it cost its worker (lib/timing.py).
@@ -371,6 +374,13 @@ LOGGING = {
 SERIES_MONTHS_AHEAD = 12
 # An invitation link works for this many days.
 INVITATION_DAYS_VALID = 14
+
+# Guests (peerpower.guests): the public request form's spam limits and the default retention.
+GUESTS_MIN_FILL_SECONDS = env_int("GUESTS_MIN_FILL_SECONDS", 3)
+GUESTS_RATE_PER_IP = env_int("GUESTS_RATE_PER_IP", 5)
+GUESTS_RATE_PER_EMAIL = env_int("GUESTS_RATE_PER_EMAIL", 3)
+GUESTS_RATE_WINDOW_SECONDS = env_int("GUESTS_RATE_WINDOW_SECONDS", 600)
+GUESTS_RETENTION_MONTHS = 12
 
 if TESTING:
     # Deliberately slow hashing is the point in production and pure waste in tests.

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GuestsConfig(AppConfig):
+    name = "peerpower.guests"
+    label = "guests"
+    verbose_name = "Guests"

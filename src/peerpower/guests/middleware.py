@@ -1,0 +1,43 @@
+"""A guest's account reaches the guest pages, their own account settings and what anyone may
+reach without logging in; every other page is a 404 to them, as if it did not exist."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from peerpower.guests.queries import is_guest_only
+
+# Pages of the account itself (allauth's: log-out, password, second factor) and accepting a
+# member invitation, which is how a guest becomes a member.
+ALLOWED_NAMES = {"account_settings", "invitation_accept", "mfa_required"}
+ALLOWED_PREFIXES = ("account_", "mfa_")
+
+
+class GuestScopeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not getattr(view_func, "login_required", True):
+            return None  # public pages: a guest may see what anyone may
+        match = request.resolver_match
+        if (
+            match is None
+            or match.namespace in ("guests", "admin")
+            or match.url_name in ALLOWED_NAMES
+        ):
+            return None
+        if (match.url_name or "").startswith(ALLOWED_PREFIXES) and not match.namespace:
+            return None
+        if not is_guest_only(request.user):
+            return None
+        if match.url_name == "home":
+            return redirect("guests:mine")
+        raise Http404
