@@ -15,11 +15,11 @@ from django.utils import timezone
 from peerpower.accounts.actions import invitation_create
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
+from peerpower.guests.models import ConflictFinding
 from peerpower.issues import actions as issues
 from peerpower.issues.models import CommitmentStatus, Issue, IssueView, Note
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
-from peerpower.guests.models import ConflictFinding
 from tests import factories
 from tests.conftest import ClientFor, World
 from tests.guests import builders as guest_builders

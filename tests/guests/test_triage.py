@@ -210,7 +210,7 @@ def test_the_triage_list_is_paged(world: World, client_for: ClientFor) -> None:
     for n in range(27):
         builders.confirmed(world.network, name=f"Paged {n:02}")
     url = reverse("guests:triage", args=[world.network.slug])
-    second = client_for(world.admin).get(url, {"page": 2, "q": "Paged"}).content.decode()
+    second = client_for(world.admin).get(url, {"page": "2", "q": "Paged"}).content.decode()
     assert "Page 2 of 2" in second
     assert second.count("Paged ") == 2
 

@@ -5,7 +5,7 @@ application and, on acceptance, the usual way into the group."""
 from datetime import timedelta
 
 import pytest
-import vobject
+import vobject  # type: ignore[import-untyped]
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
