@@ -41,6 +41,7 @@ from peerpower.meetings.queries import meetings_for, upcoming  # noqa: E402
 
 MEMBER_EMAIL = "member@demo.peerpower.test"
 GROUP_NAME = "Tuesday Leaders"
+PUBLIC_PAGE = "/n/northbridge/"
 
 
 def make_session(user: User) -> str:
@@ -98,6 +99,10 @@ def main() -> None:
         ("group as chair", f"/groups/{group.pk}/", "chair"),
         ("room as member", f"/meetings/{m}/room/", "pledged"),
         ("room as chair", f"/meetings/{m}/room/", "chair"),
+        # The network's public page: anonymous visitors get the cached page after the first;
+        # a logged-in person always gets it rendered afresh (the cold cost).
+        ("public page, warm", PUBLIC_PAGE, None),
+        ("public page, rendered", PUBLIC_PAGE, "member"),
     ]
 
     # Separate sessions for the in-process clients, so nothing they do touches the ones the

@@ -504,6 +504,20 @@ def build_targets(info: dict[str, object]) -> list[Target]:
             "room (member)", f"/meetings/{m}/room/", "pledged", [pledged, group], "room as member"
         ),
         Target("room (chair)", f"/meetings/{m}/room/", "chair", [chair, group], "room as chair"),
+        Target(
+            "public page (warm cache)",
+            "/n/northbridge/",
+            None,
+            [b"Ask to come as a guest", group],
+            "public page, warm",
+        ),
+        Target(
+            "public page (rendered, no cache)",
+            "/n/northbridge/",
+            "member",
+            [b"Ask to come as a guest", b"Log out"],
+            "public page, rendered",
+        ),
     ]
     for target in targets:
         if target.query_key in queries:

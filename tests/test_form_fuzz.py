@@ -178,6 +178,36 @@ NETWORK_SETTINGS = Target(
     url=lambda w: reverse("networks:settings", args=[w.network.slug]),
     containing="issue_retention_months",
 )
+GUEST_SETTINGS = Target(
+    who="admin",
+    url=lambda w: reverse("guests:settings", args=[w.network.slug]),
+    containing="retention_months",
+)
+GROUP_GUESTS = Target(
+    who="admin",
+    url=lambda w: reverse("guests:group_settings", args=[w.network.slug, w.group.pk]),
+    containing="places",
+)
+
+
+def _guest_visit(w: World) -> str:
+    return reverse("guests:visit", args=[w.guest.guest_requests.get().pk])
+
+
+def _meeting_over(w: World) -> None:
+    Meeting.objects.filter(pk=_next(w).pk).update(
+        started_at=timezone.now(), ended_at=timezone.now()
+    )
+
+
+GUEST_FEEDBACK = Target(
+    who="guest",
+    url=_guest_visit,
+    containing="held_back_other",  # the radio buttons start unchecked
+    filled=lambda w: {"usefulness": "3", "would_join": "yes"},
+    prepare=_meeting_over,
+    post_url=lambda w: reverse("guests:feedback", args=[w.guest.guest_requests.get().pk]),
+)
 NETWORK_AGENDA = Target(
     who="admin",
     url=lambda w: reverse("networks:agenda", args=[w.network.slug]),
@@ -202,6 +232,9 @@ BUREAU_SETTINGS = Target(
 )
 
 ROWS = [
+    Row("guests.forms.GuestSettingsForm", "retention_months", "number", GUEST_SETTINGS),
+    Row("guests.forms.GroupGuestForm", "places", "number", GROUP_GUESTS),
+    Row("guests.forms.FeedbackForm", "usefulness", "number", GUEST_FEEDBACK),
     Row("groups.forms.GroupCreateForm", "series_start", "date", GROUP_CREATE),
     Row("groups.forms.GroupCreateForm", "start_time", "time", GROUP_CREATE),
     Row("groups.forms.GroupCreateForm", "end_time", "time", GROUP_CREATE),

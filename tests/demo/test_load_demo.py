@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.guests.models import GuestRequest
 from peerpower.issues.models import Issue, Protocol
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import Network, Venue
@@ -16,10 +17,10 @@ def test_the_demo_loads_once_and_prints_a_login_per_role(db: None) -> None:
     call_command("load_demo", stdout=out)  # again: nothing more
     text = out.getvalue()
     assert "Loaded the demo network." in text and "already loaded" in text
-    for email in ("admin@", "chair@", "member@", "coach@", "speaker@"):
+    for email in ("admin@", "chair@", "member@", "coach@", "speaker@", "guest@"):
         assert f"{email}demo.peerpower.test" in text
     assert PeerGroup.objects.count() == 4
-    assert User.objects.count() == 3 + 3 * 11 + 3
+    assert User.objects.count() == 3 + 3 * 11 + 3 + 2  # + a guest and a past visitor
     tuesday = PeerGroup.objects.get(name="Tuesday Leaders")
     assert Meeting.objects.filter(group=tuesday, status="scheduled").count() >= 12 + 6
     assert Issue.objects.filter(group=tuesday).count() == 4
@@ -56,3 +57,17 @@ def test_the_demo_has_something_on_each_new_page(db: None) -> None:
     )
     replies = Participation.objects.filter(meeting=upcoming).exclude(rsvp="").count()
     assert replies == 7  # of 11: the chair's home has replies to chase
+
+
+def test_the_demo_has_guests_in_every_state(db: None) -> None:
+    call_command("load_demo", stdout=StringIO())
+    network = Network.objects.get(slug="northbridge")
+    statuses = set(GuestRequest.objects.filter(network=network).values_list("status", flat=True))
+    assert statuses == set(GuestRequest.Status.values) - {"visited"}  # the visitor has applied
+    competitor = GuestRequest.objects.get(organisation="Eastside Housing Association")
+    assert list(competitor.findings.values_list("kind", flat=True)) == ["competitor"]
+    assert GuestRequest.objects.get(status="member").membership is not None
+    assert (
+        GuestRequest.objects.filter(status="invited", meeting__starts_at__gt=timezone.now()).count()
+        == 2
+    )

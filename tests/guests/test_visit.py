@@ -192,3 +192,17 @@ def test_feedback_then_application_then_acceptance_leads_into_the_group(
     assert client_for(user).get(reverse("groups:detail", args=[world.group.pk])).status_code == 200
     request.refresh_from_db()
     assert request.membership == membership
+
+
+def test_after_the_meeting_the_guest_keeps_only_their_request_and_the_next_step(
+    world: World, client_for: ClientFor
+) -> None:
+    request = GuestRequest.objects.get(user=world.guest)
+    Meeting.objects.filter(pk=request.meeting_id).update(
+        started_at=timezone.now(), ended_at=timezone.now()
+    )
+    guest = client_for(world.guest)
+    page = guest.get(reverse("guests:visit", args=[request.pk])).content.decode()
+    assert "The Common Room" not in page and "Issues session" not in page
+    assert "How was it?" in page
+    assert guest.get(reverse("guests:ics", args=[request.pk])).status_code == 404

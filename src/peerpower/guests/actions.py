@@ -78,6 +78,7 @@ PERSONAL_FIELDS = (
 
 
 def public_page_key(slug: str) -> str:
+    """The shared-cache key of a network's public page (as anonymous visitors get it)."""
     return f"guests:public-page:{slug}"
 
 
@@ -89,10 +90,12 @@ def forget_public_page(network_id: int) -> None:
 
 
 def confirm_token(request: GuestRequest) -> str:
+    """The signed token of a request's confirmation link (valid for CONFIRM_DAYS)."""
     return signing.dumps(request.pk, salt=CONFIRM_SALT)
 
 
 def withdraw_token(request: GuestRequest) -> str:
+    """The signed token of the withdraw-and-erase link in every email to the guest."""
     return signing.dumps(request.pk, salt=WITHDRAW_SALT)
 
 
@@ -203,6 +206,7 @@ def request_submit(
 
 
 def request_for_confirm_token(token: str) -> GuestRequest | None:
+    """The request a confirmation link opens, if it is ours and less than a week old."""
     try:
         pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 86400)
     except signing.BadSignature:
@@ -416,6 +420,7 @@ def request_decline(*, request: GuestRequest, by: User) -> GuestRequest:
 
 
 def request_for_invite_token(token: str) -> GuestRequest | None:
+    """The request an invitation link opens (tokens are stored only as their hash), if any."""
     return (
         GuestRequest.objects.select_related("network", "meeting__group", "user")
         .filter(invite_token_hash=hash_token(token))
@@ -641,6 +646,7 @@ def avoid_add(*, name: str, registered_number: str, by: User) -> OrganisationToA
 
 
 def avoid_remove(*, entry: OrganisationToAvoid, by: User) -> None:
+    """The member takes an organisation off their list."""
     require(by, "guests.avoid_remove", entry)
     entry.delete()
 

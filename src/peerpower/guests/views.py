@@ -643,8 +643,9 @@ def visit_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         guest.meeting is None
         or guest.pledge_accepted_at is None
         or guest.status != GuestRequest.Status.INVITED
+        or guest.meeting.has_ended()
     ):
-        raise Http404
+        raise Http404  # the file is for an upcoming visit, after the pledge
     response = HttpResponse(guest_ics(guest), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="guest-{guest.meeting.starts_at:%Y-%m-%d}.ics"'

@@ -18,6 +18,7 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.demo.speakers import load_speakers
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.guests.demo import load_guests
 from peerpower.issues.models import (
     Backing,
     Commitment,
@@ -287,6 +288,7 @@ class Command(BaseCommand):
             ),
             rng,
         )
+        load_guests(network, admin, self._user)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
@@ -482,6 +484,7 @@ class Command(BaseCommand):
             ("member", f"member@{DOMAIN}"),
             ("coach", f"coach@{DOMAIN}"),
             ("speaker", f"speaker@{DOMAIN}"),
+            ("guest", f"guest@{DOMAIN}"),
         ]:
             self.stdout.write(f"  {role:<14} {email}")
         self.stdout.write(
@@ -492,4 +495,5 @@ class Command(BaseCommand):
             "For the Django admin at /admin/, create a superuser: "
             ".venv/bin/python manage.py createsuperuser"
         )
+        self.stdout.write(f"The network's public page for guests: {url}/n/northbridge/")
         self.stdout.write("Emails are written to var/mail/.")
