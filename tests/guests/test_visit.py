@@ -198,7 +198,7 @@ def test_after_the_meeting_the_guest_keeps_only_their_request_and_the_next_step(
     world: World, client_for: ClientFor
 ) -> None:
     request = GuestRequest.objects.get(user=world.guest)
-    Meeting.objects.filter(pk=request.meeting_id).update(
+    Meeting.objects.filter(pk=world.next_meeting().pk).update(
         started_at=timezone.now(), ended_at=timezone.now()
     )
     guest = client_for(world.guest)
