@@ -482,7 +482,9 @@ def guest_cannot_come(*, request: GuestRequest, by: User) -> GuestRequest:
     require(by, "guests.visit", request)
     with transaction.atomic():
         locked = (
-            GuestRequest.objects.select_for_update().select_related("meeting").get(pk=request.pk)
+            GuestRequest.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .get(pk=request.pk)
         )
         if locked.status != GuestRequest.Status.INVITED or locked.meeting is None:
             raise ValidationError("You are not expected at a meeting.")

@@ -28,6 +28,9 @@ from peerpower.guests.models import (
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network
 
+# Cached on a request's user, as groups.access caches the person's access.
+_GUEST_ONLY = "_peerpower_guest_only"
+_SCOPED = "_peerpower_request_scoped"
 # How many upcoming dates the public page shows per group.
 PUBLIC_DATES = 3
 DEFAULT_PLACES = GroupGuestSettings._meta.get_field("places").default
@@ -52,7 +55,12 @@ def is_guest_only(user: User | AnonymousUser) -> bool:
     access = access_for(user)
     if access.seats or access.roles:
         return False
-    return GuestRequest.objects.filter(user=user).exists()
+    cached: bool | None = getattr(user, _GUEST_ONLY, None)
+    if cached is None:
+        cached = GuestRequest.objects.filter(user=user).exists()
+        if getattr(user, _SCOPED, False):  # asked by the middleware and the navigation alike
+            setattr(user, _GUEST_ONLY, cached)
+    return cached
 
 
 def requests_visible_to(user: User | AnonymousUser) -> QuerySet[GuestRequest]:
