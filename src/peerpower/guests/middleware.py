@@ -38,6 +38,6 @@ class GuestScopeMiddleware:
             return None
         if not is_guest_only(request.user):
             return None
-        if match.url_name == "home":
+        if match.view_name == "home":
             return redirect("guests:mine")
         raise Http404
