@@ -21,6 +21,7 @@ from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
 from peerpower.guests import actions as guest_actions
 from peerpower.guests.models import ConflictFinding, GuestRequest, OrganisationToAvoid
+from peerpower.guests.queries import bookable_meetings
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
@@ -418,7 +419,9 @@ def guest_objects(world: World, name: str) -> Objects:
     elif name == "guests:withdraw":
         token = guest_actions.withdraw_token(guest_builders.confirmed(world.network))
     elif name == "guests:join":
-        fresh = guest_builders.invited(world.network, world.next_meeting(), world.admin)
+        # Any meeting with a place left: some walks build this many times over.
+        meeting, _ = bookable_meetings(world.network)[0]
+        fresh = guest_builders.invited(world.network, meeting, world.admin)
         token = f"guest-token-{fresh.pk}"
         GuestRequest.objects.filter(pk=fresh.pk).update(invite_token_hash=hash_token(token))
     objects: Objects = {
