@@ -253,7 +253,7 @@ def test_chair_and_three_members_run_a_whole_issues_session(
     queue_item(chair, SAM_Q).get_by_role("spinbutton").fill("")
     chair.get_by_role("button", name="Fix the order").click()
     expect(chair.get_by_role("status")).to_have_text(
-        "The order is fixed: 2 issues queued; the rest are carried over."
+        "The order is fixed: 2 issues queued. 1 more is carried over to the next meeting."
     )
     expect(queue_item(chair, MAYA_Q)).to_contain_text("queued #1")
     expect(queue_item(chair, RAVI_Q)).to_contain_text("queued #2")

@@ -53,7 +53,9 @@ def test_the_chair_fixes_the_order_and_a_bad_number_is_refused_with_a_message(
     ]
     assert set(Issue.objects.values_list("status", flat=True)) == {Issue.Status.PROPOSED}
     good = client.post(url, {f"order_{second.pk}": "1", f"order_{first.pk}": ""}, follow=True)
-    assert "The order is fixed: 1 issue queued" in messages_of(good)[0]
+    assert messages_of(good)[0] == (
+        "The order is fixed: 1 issue queued. 1 more is carried over to the next meeting."
+    )
     second.refresh_from_db()
     assert (second.status, second.position) == (Issue.Status.QUEUED, 0)
 
@@ -132,3 +134,12 @@ def test_the_chair_starts_the_room_through_the_page_and_a_stale_press_is_explain
     stale = client.post(url, {"action": "next_segment", "version": "1"}, HTTP_HX_REQUEST="true")
     assert stale.status_code == 200
     assert "Someone else moved the room on first" in stale.content.decode()
+
+
+def test_fixing_the_order_says_carried_over_only_when_something_was(
+    session: Session, client_for: ClientFor
+) -> None:
+    issue = bring(session)
+    url = reverse("issues:order", args=[session.meeting.pk])
+    response = client_for(session.chair).post(url, {f"order_{issue.pk}": "1"}, follow=True)
+    assert messages_of(response) == ["The order is fixed: 1 issue queued."]

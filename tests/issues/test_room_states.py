@@ -472,3 +472,14 @@ def test_the_note_box_is_offered_only_while_an_issue_is_in_hand(session: Session
         chair_does(session, "next_step")
     chair_does(session, "finish_issue")
     assert not can_note()
+
+
+def test_on_a_phone_the_chair_reaches_the_controls_in_one_tap(
+    session: Session, client_for: ClientFor
+) -> None:
+    """The controls stand below the issue and its notes at phone width (one column)."""
+    url = reverse("issues:room", args=[session.meeting.pk])
+    link = '<a class="btn btn-sm btn-outline-primary" href="#drive-heading">'
+    chair_page = client_for(session.chair).get(url).content.decode()
+    assert link in chair_page and 'id="drive-heading"' in chair_page
+    assert link not in client_for(session.alice).get(url).content.decode()

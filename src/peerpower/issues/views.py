@@ -233,21 +233,26 @@ def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, QueueOrderForm.MESSAGE)
         return redirect("issues:meeting", meeting.pk)
+    open_before = len(form.fields)  # one number field per open issue
     try:
         queued = actions.queue_fix(meeting=meeting, order=form.order(), by=request.user)
     except ValidationError as error:
         messages.error(request, _refusal(error))
     else:
         count = len(queued)
-        messages.success(
-            request,
-            ngettext(
-                "The order is fixed: %(count)d issue queued; the rest are carried over.",
-                "The order is fixed: %(count)d issues queued; the rest are carried over.",
-                count,
-            )
-            % {"count": count},
-        )
+        message = ngettext(
+            "The order is fixed: %(count)d issue queued.",
+            "The order is fixed: %(count)d issues queued.",
+            count,
+        ) % {"count": count}
+        left = open_before - count
+        if left > 0:  # say "carried over" only when something was
+            message += " " + ngettext(
+                "%(left)d more is carried over to the next meeting.",
+                "%(left)d more are carried over to the next meeting.",
+                left,
+            ) % {"left": left}
+        messages.success(request, message)
     return redirect("issues:meeting", meeting.pk)
 
 
