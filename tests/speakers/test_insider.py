@@ -11,11 +11,12 @@ from peerpower.lib.rules import Refused
 from peerpower.meetings.queries import confirmed_speakers_of
 from peerpower.networks.models import NetworkRole
 from peerpower.speakers import actions
-from peerpower.speakers.queries import feedback_summary
+from peerpower.speakers.models import Speaker
+from peerpower.speakers.queries import feedback_summary, with_ratings
 from peerpower.speakers.tasks import _send_to_speaker
 from tests import factories
-from tests.conftest import ClientFor
-from tests.speakers.conftest import HeldTalk, Talk, pdf, present
+from tests.conftest import ClientFor, World
+from tests.speakers.conftest import HeldTalk, Talk, held_talk, pdf, present
 
 
 def test_a_named_commenter_without_a_name_is_a_member_never_their_email(held: HeldTalk) -> None:
@@ -75,3 +76,17 @@ def test_a_speaker_whose_role_was_taken_away_is_told_nothing_more(held: HeldTalk
     _send_to_speaker(held.booking, "speakers/email/booking_confirmed")
     assert mail.outbox == []
     assert confirmed_speakers_of(held.booking.meeting_id) == []  # so no reminders either
+
+
+def test_a_talk_with_too_few_responses_counts_nowhere_so_none_can_be_subtracted(
+    world: World,
+) -> None:
+    """Directory averages minus one talk's own summary must not give another talk's single
+    response: a talk counts in the directory only once it has enough responses itself."""
+    first = held_talk(world, days_ago=10)
+    for who in (world.member, *first.members[:2]):
+        actions.feedback_submit(booking=first.booking, scores=[5, 5], by=who)
+    second = held_talk(world, days_ago=2, members=1)
+    actions.feedback_submit(booking=second.booking, scores=[1, 1], by=second.members[0])
+    speaker = with_ratings(Speaker.objects.filter(pk=first.speaker.pk)).get()
+    assert (speaker.rating_count, speaker.avg_1) == (3, 5.0)

@@ -73,11 +73,21 @@ def with_ratings(speakers: QuerySet[Speaker], now: datetime | None = None) -> Qu
     from talks of the last 24 months, `shown_rating` (None below MIN_RESPONSES) and
     `last_booked` (the latest meeting of a confirmed booking)."""
     now = now or timezone.now()
+    # Only talks that themselves have MIN_RESPONSES responses count: otherwise a talk with one
+    # response could be read off by subtracting a talk's own summary from the directory's.
+    enough = (
+        FeedbackResponse.objects.order_by()
+        .values("booking_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MIN_RESPONSES)
+        .values("booking_id")
+    )
     rows = (
         FeedbackResponse.objects.filter(
             booking__speaker_id=OuterRef("pk"),
             booking__status=Booking.Status.ACCEPTED,
             booking__meeting__starts_at__gte=months_ago(now, RATING_MONTHS),
+            booking_id__in=enough,
         )
         .order_by()
         .values("booking__speaker_id")
