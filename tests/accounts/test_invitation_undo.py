@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpower.accounts import actions
-from peerpower.accounts.models import Invitation
+from peerpower.accounts.models import Invitation, hash_token
+from peerpower.accounts.tasks import send_invitation
 from peerpower.groups.actions import membership_approve, membership_propose
 from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.lib import undo
@@ -177,3 +178,31 @@ def test_withdraw_is_offered_only_to_whoever_may_withdraw(
             assert "Sent by the group's chair, who can withdraw it" in page
         assert button not in page, name
     assert button in client_for(world.chair).get(pages["group"]).content.decode()
+
+
+def test_an_invitation_withdrawn_before_its_email_went_and_undone_is_still_emailed(
+    world: World,
+) -> None:
+    """The email is queued with the invitation's id; undone, it comes back under that id, so
+    the worker that gets to it afterwards sends it (before, it found nothing and sent nothing)."""
+    mail.outbox.clear()
+    invitation = actions.invitation_create(
+        network=world.network,
+        group=world.group,
+        role="member",
+        email="pat@example.org",
+        by=world.chair,
+    )
+    token = "queued-token"
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    invitation.refresh_from_db()
+    pk = invitation.pk
+    kept = actions.invitation_revoke(invitation=invitation, by=world.chair)
+    back = actions.invitation_restore(
+        undo=Undo(by_id=world.chair.pk, at=timezone.now(), data=kept), by=world.chair
+    )
+    assert back.pk == pk
+    send_invitation.call_local(invitation_id=pk, token=token)
+    [message] = mail.outbox
+    assert message.to == ["pat@example.org"]
+    assert actions.invitation_for_token(token) == back

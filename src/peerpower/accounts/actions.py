@@ -143,6 +143,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> dict[str, Any]:
         name: getattr(invitation, name)
         for name in (*_INVITATION_KEPT, "replaces_chair_id", "invited_by_id")
     }
+    kept["id"] = invitation.pk
     kept["created_at"] = invitation.created_at.isoformat()
     kept["expires_at"] = invitation.expires_at.isoformat()
     kept["membership"] = None
@@ -229,6 +230,10 @@ def invitation_restore(*, undo: Undo, by: User) -> Invitation:
             ).exists()
         ):
             raise ValidationError("They have been invited again since; that invitation stands.")
+        # Back under its own id where that is free, so an email still queued for it (withdrawn
+        # before the worker sent it) goes out after all.
+        if data.get("id") and not Invitation.objects.filter(pk=data["id"]).exists():
+            invitation.pk = data["id"]
         invitation.save()
     return invitation
 
