@@ -14,4 +14,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_networks": SimpleLazyObject(lambda: access_for(request.user).administered_networks()),
         # A guest's account reaches only the guest pages (guests.middleware).
         "nav_is_guest": SimpleLazyObject(lambda: is_guest_only(request.user)),
+        # Groups, Commitments and Calendar are for people in a group (or running a network):
+        # a coach's or speaker's menu does not offer three empty pages.
+        "nav_in_groups": SimpleLazyObject(
+            lambda: bool(
+                access_for(request.user).current_group_ids()
+                or access_for(request.user).administered_network_ids()
+            )
+        ),
     }

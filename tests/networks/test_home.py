@@ -242,3 +242,14 @@ def test_yesterdays_reminder_does_not_stop_todays(world: World) -> None:
         (timezone.localdate() - timedelta(days=1), world.chair.pk),
         (timezone.localdate(), world.chair.pk),
     ]
+
+
+def test_the_menu_offers_group_pages_only_to_people_in_a_group_or_running_a_network(
+    world: World, client_for: ClientFor
+) -> None:
+    links = ('href="/groups/">Groups</a>', ">Commitments</a>", ">Calendar</a>")
+    coach_page = client_for(world.coach).get("/").content.decode()
+    assert [link in coach_page for link in links] == [False, False, False]
+    for person in (world.member, world.chair, world.admin):
+        page = client_for(person).get("/").content.decode()
+        assert all(link in page for link in links), person
