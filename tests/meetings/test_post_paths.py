@@ -1,5 +1,6 @@
 """Meeting POST paths without a test elsewhere: reinstating a cancelled meeting."""
 
+from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
@@ -28,3 +29,15 @@ def test_the_chair_reinstates_a_cancelled_meeting_once(
     again = client.post(url, follow=True)
     assert [str(m) for m in again.context["messages"]] == ["This meeting is not cancelled."]
     assert client_for(world.member).post(url).status_code == 404
+
+
+def test_a_spent_reply_link_tells_a_logged_in_member_where_to_reply(
+    world: World, client_for: ClientFor
+) -> None:
+    url = reverse("meetings:reply", args=["no-such-token"])
+    logged_in = client_for(world.member).get(url)
+    assert logged_in.status_code == 410
+    assert "Log in</a> to reply" not in logged_in.content.decode()
+    assert "lists the meetings waiting for it" in logged_in.content.decode()
+    anonymous = Client().get(url).content.decode()
+    assert "Log in</a> to reply" in anonymous
