@@ -146,10 +146,11 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def builtin_protocols(live_server: LiveServer) -> None:
     """The built-in issue protocols, which a data migration makes: live_server's tests empty
-    the database after each test, so a test that opens the room puts them back first."""
+    the database after each test, so every browser test puts them back first (a test that
+    opened an issues page passed alone and failed after another test, in random order)."""
     if not Protocol.objects.filter(network=None).exists():
         migration = import_module("peerpower.issues.migrations.0002_builtin_protocols")
         migration.add_protocols(apps, None)
