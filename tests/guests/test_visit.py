@@ -206,3 +206,12 @@ def test_after_the_meeting_the_guest_keeps_only_their_request_and_the_next_step(
     assert "The Common Room" not in page and "Issues session" not in page
     assert "How was it?" in page
     assert guest.get(reverse("guests:ics", args=[request.pk])).status_code == 404
+
+
+def test_no_reminder_with_the_calendar_file_before_the_pledge(world: World, sends: Sends) -> None:
+    """The file holds the venue, link and agenda, which a guest sees only after the pledge."""
+    meeting = world.next_meeting()
+    GuestRequest.objects.filter(user=world.guest).update(pledge_accepted_at=None)
+    with sends():
+        assert actions.reminders_send(now=meeting.starts_at - timedelta(hours=20)) == 0
+    assert [m for m in mail.outbox if m.to == [world.guest.email]] == []

@@ -701,13 +701,15 @@ def follow_ups_send(*, now: datetime | None = None) -> int:
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
-    """The day before their meeting, each guest who accepted gets a reminder with the
-    calendar file. Each once: the row is claimed before the email."""
+    """The day before their meeting, each guest who accepted and took the pledge gets a
+    reminder with the calendar file (the venue, link and agenda are shown to a guest only after
+    the pledge, as on the visit page). Each once: the row is claimed before the email."""
     now = now or timezone.now()
     due = list(
         GuestRequest.objects.filter(
             reminded_at=None,
             accepted_at__isnull=False,
+            pledge_accepted_at__isnull=False,
             status=GuestRequest.Status.INVITED,
             meeting__status=Meeting.Status.SCHEDULED,
             meeting__starts_at__gt=now,

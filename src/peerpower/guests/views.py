@@ -91,7 +91,9 @@ def public_page(request: MaybeAnonymousRequest, slug: str) -> HttpResponse:
         "guests/public_page.html",
         {"network": network, "page": guest_settings, "groups": public_groups(network)},
     )
-    if anonymous:
+    # One anonymous visitor's flash messages (after logging out, say) must not be stored in the
+    # page every visitor is served.
+    if anonymous and not list(messages.get_messages(request)):
         cache.set(key, response.content, PUBLIC_CACHE_SECONDS)
         return _public_response(response)
     return response
@@ -130,11 +132,9 @@ def request_form(request: MaybeAnonymousRequest, slug: str) -> HttpResponse:
             return render(
                 request,
                 "guests/request_sent.html",
-                {
-                    "network": network,
-                    "updated": submitted.updated,
-                    "email": submitted.request.email,
-                },
+                # Not whether the address asked before: anyone can type anyone's address here.
+                # The confirmation email tells its owner that it updates their request.
+                {"network": network, "email": submitted.request.email},
             )
     if data is not None:
         # Every sending needs a fresh token; what was typed stays (never the honeypot).

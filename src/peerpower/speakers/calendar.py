@@ -35,8 +35,9 @@ def speaker_description(booking: Booking) -> str:
                 lines.append(
                     f"{segment.starts_at.astimezone(zone):%H:%M} {segment.item.title}{mark}"
                 )
-    if meeting.venue and meeting.venue.access_notes:
-        lines += ["", f"Getting in: {meeting.venue.access_notes}"]
+        # Only while the talk stands: a cancellation says nothing more of the meeting.
+        if meeting.venue and meeting.venue.access_notes:
+            lines += ["", f"Getting in: {meeting.venue.access_notes}"]
     lines += ["", f"Details: {settings.SITE_URL}{reverse('speakers:booking', args=[booking.pk])}"]
     return "\n".join(lines)
 
@@ -54,7 +55,7 @@ def speaker_ics(booking: Booking, attendee_email: str) -> bytes:
         time_zone=meeting.group.time_zone,
         summary=f"Talk: {booking.talk_title} — {meeting.group.name}",
         description=speaker_description(booking),
-        location=meeting_location(meeting),
+        location="" if cancel else meeting_location(meeting),
         url=f"{settings.SITE_URL}{reverse('speakers:booking', args=[booking.pk])}",
         cancelled=cancel,
         organizer_email=meeting.group.network.contact_email

@@ -455,9 +455,11 @@ def talk_panel(user: User, meeting: Meeting, manages: bool) -> TalkPanel:
         )
     started = meeting.has_started() and not meeting.is_cancelled
     resources = list(booking.resources.all()) if manages or started else []
-    access = access_for(user)
+    # As the `speakers.rate` rule (an active member who is not the speaker) on a confirmed
+    # talk whose meeting is over; attendance and the window are the action's to say.
     can_rate = (
-        access.is_active(meeting.group_id)
+        access_for(user).is_active(meeting.group_id)
+        and booking.speaker.user_id != user.pk
         and booking.status == Booking.Status.ACCEPTED
         and meeting.has_ended()
         and not meeting.is_cancelled
