@@ -47,10 +47,16 @@ def test_the_chair_fixes_the_order_and_a_bad_number_is_refused_with_a_message(
     first, second = bring(session), bring(session, "How do I hire?")
     client = client_for(session.chair)
     url = reverse("issues:order", args=[session.meeting.pk])
-    bad = client.post(url, {f"order_{first.pk}": "first", f"order_{second.pk}": "0"}, follow=True)
-    assert messages_of(bad) == [
-        "Give each issue you want to take a whole number; leave the rest empty."
-    ]
+    bad = client.post(url, {f"order_{first.pk}": "first", f"order_{second.pk}": "0"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    message = "Give each issue you want to take a whole number; leave the rest empty."
+    for issue, typed in ((first, "first"), (second, "0")):
+        # what the chair typed stays, and the error stands beside its box
+        assert (
+            f'value="{typed}" aria-invalid="true" aria-describedby="order-{issue.pk}-error"' in page
+        )
+        assert f'id="order-{issue.pk}-error">{message}</div>' in page
     assert set(Issue.objects.values_list("status", flat=True)) == {Issue.Status.PROPOSED}
     good = client.post(url, {f"order_{second.pk}": "1", f"order_{first.pk}": ""}, follow=True)
     assert messages_of(good)[0] == (
@@ -108,9 +114,24 @@ def test_the_member_reports_back_and_an_empty_line_is_asked_for(
     )
     client = client_for(session.alice)
     url = reverse("issues:report", args=[commitment.pk])
-    refused = client.post(url, {"status": "done", "report": ""}, follow=True)
-    assert refused.redirect_chain[-1][0] == reverse("issues:commitments")
-    assert messages_of(refused) == ["Choose where it stands and add a line on what happened."]
+    refused = client.post(url, {"status": "done", "report": ""})
+    assert refused.status_code == 400
+    assert refused.templates[0].name == "issues/commitments.html"
+    page = refused.content.decode()
+    field = f"report-{commitment.pk}-report"
+    assert f'aria-describedby="{field}_error"' in page
+    assert f'id="{field}_error">Add a line on what happened.</div>' in page
+    assert '<option value="done" selected>' in page  # the choice made stays
+    later = session.world.next_meeting()  # where the commitment comes up for report-back
+    from_meeting = client.post(url, {"status": "", "report": "Half done", "meeting": later.pk})
+    assert from_meeting.status_code == 400
+    assert from_meeting.templates[0].name == "issues/meeting_issues.html"
+    page = from_meeting.content.decode()
+    assert 'value="Half done"' in page
+    field = f"report-{commitment.pk}-status"
+    assert f'id="{field}_error">Choose where it stands.</div>' in page
+    commitment.refresh_from_db()
+    assert commitment.reported_at is None
     done = client.post(
         url, {"status": "done", "report": "Done.", "meeting": session.meeting.pk}, follow=True
     )

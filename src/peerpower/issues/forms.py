@@ -157,17 +157,47 @@ class CommitmentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """A member's report-back on one commitment. Several stand on one page, so each takes the
+    commitment's own ids (`for_commitment`)."""
+
     status = forms.ChoiceField(
         choices=[
-            (value, label.capitalize())
-            for value, label in Commitment.Status.choices
-            if value in Commitment.REPORTED_STATUSES
+            ("", "Choose…"),
+            *(
+                (value, label.capitalize())
+                for value, label in Commitment.Status.choices
+                if value in Commitment.REPORTED_STATUSES
+            ),
         ],
         label="Where it stands",
+        error_messages={"required": "Choose where it stands."},
     )
-    report = forms.CharField(label="What happened", max_length=COMMITMENT_MAX)
+    report = forms.CharField(
+        label="What happened",
+        max_length=COMMITMENT_MAX,
+        error_messages={"required": "Add a line on what happened."},
+    )
     # Reported from a meeting's issues page: go back there.
     meeting = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    commitment_id: int
+
+    @classmethod
+    def for_commitment(
+        cls, commitment: Commitment, data: Any = None, meeting_id: int | None = None
+    ) -> "ReportForm":
+        """The form for `commitment`: posted `data`, or its status and report so far."""
+        reported = commitment.status in Commitment.REPORTED_STATUSES
+        form = cls(
+            data,
+            auto_id=f"report-{commitment.pk}-%s",
+            initial={
+                "status": commitment.status if reported else "",
+                "report": commitment.report,
+                "meeting": meeting_id,
+            },
+        )
+        form.commitment_id = commitment.pk
+        return form
 
 
 class UpdateForm(forms.Form):

@@ -6,6 +6,7 @@ Forms that carry what members write are marked sensitive, so error reports never
 """
 
 import time
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -141,7 +142,7 @@ def _issues_context(
         "phase": phase,
         "protocol": protocol,
         "fits": issues_that_fit(meeting, protocol),
-        "queue": list(queue_for(user, meeting)),
+        "queue": _with_order_form(list(queue_for(user, meeting)), forms.get("order_form")),
         "is_chair": is_chair,
         "open_for_issues": before_start,
         "can_bring": before_start and can(user, "issues.bring", meeting),
@@ -163,10 +164,34 @@ def _issues_context(
             else None
         ),
         "updates": updates,
-        "report_back": list(report_back_for(user, meeting)),
-        "report_form": ReportForm(),
+        "report_back": _with_report_forms(
+            report_back_for(user, meeting), forms.get("report_form"), meeting.pk
+        ),
         "commitment_max": COMMITMENT_MAX,
     }
+
+
+def _with_order_form(queue: list[Issue], form: QueueOrderForm | None) -> list[Issue]:
+    """The queue, each issue with the chair's number as posted and its error, after a refused
+    order (so the numbers typed stay, each error beside its box)."""
+    for issue in queue:
+        name = f"order_{issue.pk}"
+        posted, error = None, ""
+        if form is not None:
+            posted, error = form.data.get(name, ""), " ".join(map(str, form.errors.get(name, [])))
+        issue.order_posted, issue.order_error = posted, error  # type: ignore[attr-defined]
+    return queue
+
+
+def _with_report_forms(
+    commitments: Iterable[Commitment], posted: ReportForm | None, meeting_id: int | None
+) -> list[Commitment]:
+    """The commitments, each with its report-back form: the refused one as posted."""
+    listed = list(commitments)
+    for c in listed:
+        mine = posted is not None and posted.commitment_id == c.pk
+        c.report_form = posted if mine else ReportForm.for_commitment(c, meeting_id=meeting_id)  # type: ignore[attr-defined]
+    return listed
 
 
 def _member_users(meeting: Meeting) -> Any:
@@ -231,8 +256,12 @@ def queue_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     form = QueueOrderForm(request.POST, issue_ids=open_ids.values_list("pk", flat=True))
     if not form.is_valid():
-        messages.error(request, QueueOrderForm.MESSAGE)
-        return redirect("issues:meeting", meeting.pk)
+        return render(
+            request,
+            "issues/meeting_issues.html",
+            _issues_context(request, meeting, order_form=form),
+            status=400,
+        )
     open_before = len(form.fields)  # one number field per open issue
     try:
         queued = actions.queue_fix(meeting=meeting, order=form.order(), by=request.user)
@@ -417,7 +446,7 @@ def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(
         commitments_visible_to(request.user).select_related("issue__meeting"), pk=pk
     )
-    form = ReportForm(request.POST)
+    form = ReportForm.for_commitment(commitment, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -428,15 +457,22 @@ def commitment_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 report=data["report"],
             )
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            add_action_errors(form, error)
         else:
             messages.success(request, "Thank you for reporting back.")
-    else:
-        messages.error(request, "Choose where it stands and add a line on what happened.")
-    back_to = form.cleaned_data.get("meeting") if hasattr(form, "cleaned_data") else None
-    if back_to:
-        return redirect("issues:meeting", back_to)
-    return redirect("issues:commitments")
+            if data["meeting"]:
+                return redirect("issues:meeting", data["meeting"])
+            return redirect("issues:commitments")
+    # Refused: the page it came from again, with what was typed and each error beside its field.
+    meeting_id = form.cleaned_data.get("meeting")
+    meeting = (
+        meetings_visible_to(request.user).filter(pk=meeting_id).first() if meeting_id else None
+    )
+    if meeting is not None and can(request.user, "issues.see", meeting):
+        context = _issues_context(request, meeting, report_form=form)
+        if any(c.pk == commitment.pk for c in context["report_back"]):
+            return render(request, "issues/meeting_issues.html", context, status=400)
+    return _commitments_page(request, form, status=400)
 
 
 @PRIVATE
@@ -464,6 +500,12 @@ def update_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @PRIVATE
 @require_GET
 def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
+    return _commitments_page(request)
+
+
+def _commitments_page(
+    request: AuthenticatedRequest, posted: ReportForm | None = None, status: int = 200
+) -> HttpResponse:
     commitments = (
         commitments_visible_to(request.user)
         .filter(member=request.user)
@@ -473,7 +515,8 @@ def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "issues/commitments.html",
-        {"commitments": commitments, "report_form": ReportForm(), "commitment_max": COMMITMENT_MAX},
+        {"commitments": _with_report_forms(commitments, posted, None)},
+        status=status,
     )
 
 
