@@ -235,9 +235,9 @@ def test_chair_and_three_members_run_a_whole_issues_session(
     back(ravi, MAYA_Q)
     maya.reload()
     back(maya, SAM_Q)
-    expect(queue_item(maya, MAYA_Q)).to_contain_text("Maya Member · Urgent · 2 backings")
-    expect(queue_item(maya, RAVI_Q)).to_contain_text("Ravi Rao · Soon · 1 backing")
-    expect(queue_item(maya, SAM_Q)).to_contain_text("Sam Shah · Can wait · 1 backing")
+    expect(queue_item(maya, MAYA_Q)).to_contain_text("Maya Member · Urgent · supported by 2")
+    expect(queue_item(maya, RAVI_Q)).to_contain_text("Ravi Rao · Soon · supported by 1")
+    expect(queue_item(maya, SAM_Q)).to_contain_text("Sam Shah · Can wait · supported by 1")
     # One's own issue has no Back button.
     expect(queue_item(maya, MAYA_Q).get_by_role("button")).to_have_count(0)
 

@@ -362,10 +362,12 @@ def test_the_presenter_sees_who_has_read_their_issue(
     session: Session, client_for: ClientFor
 ) -> None:
     issue = bring(session)
+    alice = client_for(session.alice)
+    before = alice.get(reverse("issues:meeting", args=[session.meeting.pk])).content.decode()
+    assert "no support yet · not read by anyone else yet" in before  # not "0 backings"
     for _ in range(2):
         client_for(session.bob).get(reverse("issues:detail", args=[issue.pk]))
     assert IssueView.objects.count() == 1
-    alice = client_for(session.alice)
     queue = alice.get(reverse("issues:meeting", args=[session.meeting.pk])).content.decode()
     assert "read by 1 other" in queue
     page = alice.get(reverse("issues:detail", args=[issue.pk])).content.decode()
