@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "peerpower.issues",
     "peerpower.speakers",
     "peerpower.guests",
+    "peerpower.backups",
     "peerpower.demo",
 ]
 
@@ -248,6 +249,9 @@ MFA_ADAPTER = "peerpower.accounts.adapter.MfaAdapter"
 # Fernet keys that encrypt two-factor secrets at rest, newest first, comma-separated (make one
 # with `manage.py mfa_key`). Kept out of the database; required in production (a deploy check).
 PEERPOWER_MFA_KEYS = env_list("PEERPOWER_MFA_KEY", [])
+# Fernet keys that encrypt backup archives, newest first (`manage.py backup --new-key`). Keep
+# them apart from the backups: whoever holds both can read every confidential note.
+PEERPOWER_BACKUP_KEYS = env_list("PEERPOWER_BACKUP_KEY", [])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Peer Power"
