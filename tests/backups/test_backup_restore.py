@@ -27,6 +27,12 @@ from tests.leaks import Markers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings: SettingsWrapper, tmp_path: Path) -> None:
+    """Uploads of other tests in this process stay out of these backups and restores."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 KEY = Fernet.generate_key().decode()
 
 
