@@ -33,6 +33,7 @@ def _own_media_folder(settings: SettingsWrapper, tmp_path: Path) -> None:
     """Uploads of other tests in this process stay out of these backups and restores."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
+
 KEY = Fernet.generate_key().decode()
 
 
