@@ -136,6 +136,10 @@ def outsiders(world: World, *, joined_after: date | None = None) -> dict[str, Us
             joined_on=joined_after + timedelta(days=1), pledge_accepted_at=timezone.now()
         )
         people["member who joined after"] = latecomer
+    # The admin of a second network on the same install, which has a group of its own.
+    southgate = factories.make_network()
+    people["admin of another network"] = factories.make_admin(southgate, "Sam Southgate")
+    factories.add_member(factories.make_group(southgate), factories.make_user("Sol South"))
     superuser = factories.make_user("Super User", mfa=True)
     superuser.is_staff = superuser.is_superuser = True
     superuser.save()

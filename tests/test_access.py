@@ -16,7 +16,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
-from peerpower.accounts.models import Invitation, hash_token
+from peerpower.accounts.models import Invitation, User, hash_token
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
 from peerpower.guests import actions as guest_actions
@@ -43,6 +43,9 @@ ROLES = [
     "chair",
     "admin",
     "guest",  # invited as a guest to the group's next meeting, pledged (guests app)
+    # The admin of a second network on the same install, with its own group and member: they
+    # must reach nothing of the first network that its own admin reaches (`people` below).
+    "other_admin",
 ]
 LOGIN = 302  # anonymous people are sent to the log-in page
 # Sent with every response, whatever its status (peerpower.lib.security and Django's own).
@@ -97,7 +100,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # To the static icon (its hashed name may change).
     "favicon": everyone(302, anonymous=302, guest=302),
     "groups:list": everyone(200),
-    "groups:create": only({"admin": 200}),
+    # Each admin creates groups in the networks they run (Southgate's admin, in Southgate).
+    "groups:create": only({"admin": 200, "other_admin": 200}),
     "groups:detail": only(GROUP_VIEWERS),
     "groups:edit": only(MANAGERS),
     # The chair invites members; a network admin proposes them (same page, other wording).
@@ -465,6 +469,16 @@ def url_for(world: World, name: str, pattern: URLPattern) -> str:
     return urlwalk.url_for(name, pattern, objects_for(world, name))
 
 
+@pytest.fixture
+def people(world: World) -> dict[str, User | None]:
+    """Each role's person: the world's, and the admin of a second network."""
+    southgate = factories.make_network("Southgate")
+    other_admin = factories.make_admin(southgate, "Sam Southgate")
+    circle = factories.make_group(southgate, "Southgate Circle")
+    factories.add_member(circle, factories.make_user("Sol South"))
+    return {role: getattr(world, role, None) for role in ROLES} | {"other_admin": other_admin}
+
+
 def test_every_url_is_classified() -> None:
     unclassified = [
         name
@@ -478,26 +492,24 @@ def test_every_url_is_classified() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_gets_the_expected_response(
-    name: str, world: World, client_for: ClientFor
+    name: str, world: World, people: dict[str, User | None], client_for: ClientFor
 ) -> None:
     pattern = dict(urlwalk.all_patterns())[name]
     url = url_for(world, name, pattern)
-    got = {
-        role: status_with_headers(client_for(getattr(world, role, None)).get(url)) for role in ROLES
-    }
+    got = {role: status_with_headers(client_for(people[role]).get(url)) for role in ROLES}
     assert got == EXPECTED[name]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_POST))
 def test_each_role_gets_the_expected_response_to_a_post(
-    name: str, world: World, client_for: ClientFor
+    name: str, world: World, people: dict[str, User | None], client_for: ClientFor
 ) -> None:
     pattern = dict(urlwalk.all_patterns())[name]
     got = {}
     for role in ROLES:
         url = url_for(world, name, pattern)  # fresh objects each time
         got[role] = status_with_headers(
-            client_for(getattr(world, role, None)).post(url), logged_in=role != "anonymous"
+            client_for(people[role]).post(url), logged_in=role != "anonymous"
         )
     assert got == EXPECTED_POST[name]
 
@@ -515,9 +527,11 @@ def test_allauth_pages_are_public_or_need_a_login(world: World, client_for: Clie
             assert status in (200, 302, 404), name
 
 
-def test_the_django_admin_is_for_staff_only(world: World, client_for: ClientFor) -> None:
+def test_the_django_admin_is_for_staff_only(
+    world: World, people: dict[str, User | None], client_for: ClientFor
+) -> None:
     for role in ROLES:
-        client = client_for(getattr(world, role, None))
+        client = client_for(people[role])
         for name, pattern in urlwalk.all_patterns():
             if not name.startswith("admin:") or name == "admin:login" or name == "admin:logout":
                 continue
