@@ -102,6 +102,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "groups:list": everyone(200),
     # Each admin creates groups in the networks they run (Southgate's admin, in Southgate).
     "groups:create": only({"admin": 200, "other_admin": 200}),
+    # Everyone's own data; the network's admins, for a person of their network (the member).
+    "privacy:mine": everyone(200, guest=200),
+    "privacy:mine_json": everyone(200, guest=200),
+    "privacy:person": only({"admin": 200}),
     "groups:detail": only(GROUP_VIEWERS),
     "groups:edit": only(MANAGERS),
     # The chair invites members; a network admin proposes them (same page, other wording).
@@ -451,6 +455,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "invitation_restore": invitation_objects,
     "groups:proposal": proposal_objects,
     "guests": guest_objects,
+    "privacy:person": lambda world, name: {"person": world.member.pk},
 }
 
 

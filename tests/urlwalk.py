@@ -49,6 +49,7 @@ PK_OF: dict[str, str] = {
     "guests:meeting_guests": "meeting",
     "guests:chair_decide": "meeting",
     "guests:avoid_remove": "avoid",
+    "privacy:person": "person",  # a person of the network, by user id
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "peerpower.speakers",
     "peerpower.guests",
     "peerpower.backups",
+    "peerpower.privacy",
     "peerpower.demo",
 ]
 

@@ -194,6 +194,8 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "group": group,
             "can_manage": can_manage,
+            # A network admin answers a member's request for their data (privacy app).
+            "answers_requests": can(request.user, "privacy.answer_request", group.network),
             "can_invite": can_invite,
             "can_propose": can_propose,
             "can_replace_chair": can(request.user, "groups.replace_chair", group),

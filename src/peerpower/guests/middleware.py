@@ -13,6 +13,8 @@ from peerpower.guests.queries import is_guest_only
 # member invitation, which is how a guest becomes a member.
 ALLOWED_NAMES = {"account_settings", "invitation_accept", "mfa_required"}
 ALLOWED_PREFIXES = ("account_", "mfa_")
+# A guest's own copy of their data (the right of access is everyone's).
+ALLOWED_VIEWS = {"privacy:mine", "privacy:mine_json"}
 
 
 class GuestScopeMiddleware:
@@ -32,6 +34,7 @@ class GuestScopeMiddleware:
             match is None
             or match.namespace in ("guests", "admin")
             or match.url_name in ALLOWED_NAMES
+            or match.view_name in ALLOWED_VIEWS
         ):
             return None
         if (match.url_name or "").startswith(ALLOWED_PREFIXES) and not match.namespace:

@@ -1,0 +1,345 @@
+"""Everything Peer Power holds about one person, section by section: for their own download
+(the right of access), and for a network admin answering a request on their behalf.
+
+What the person said in confidence (their issues, commitments, check-ins, which issues they
+supported and read, the organisations they will not share a room with) is theirs to download
+and nobody else's: the admin's copy leaves those sections out and says so, as it leaves out the
+reasons a member gave for an apology, which admins never see. Other people's words are in
+neither: not the notes taken on someone's issue, not other people's issues the person supported
+(only that they did), not anonymous feedback (by design, it is linked to nobody).
+
+A new app that stores something about a person adds its section here, and
+tests/privacy/test_exports.py fails until every model with a link to a user is either in a
+section or named in NOT_EXPORTED with the reason.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from peerpower.accounts.models import Invitation, User
+from peerpower.groups.models import Membership, MembershipEvent
+from peerpower.guests.models import GuestRequest, OrganisationToAvoid
+from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
+from peerpower.meetings.models import Participation
+from peerpower.networks.models import Network, NetworkRole
+from peerpower.speakers.models import Booking, Speaker
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    rows: Callable[[User], QuerySet[Any]]
+    fields: tuple[str, ...]
+    # The lookup from a row to its network, for the admin's copy (None: the person's own row).
+    network: str | None
+    # Only in the person's own copy: what they said in confidence.
+    confidential: bool = False
+    # Fields left out of the admin's copy.
+    private_fields: tuple[str, ...] = ()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "account",
+        "Account",
+        lambda u: User.objects.filter(pk=u.pk),
+        (
+            "email",
+            "name",
+            "time_zone",
+            "date_joined",
+            "last_login",
+            "is_active",
+            "remind_week_before",
+            "remind_day_before",
+        ),
+        network=None,
+    ),
+    Section(
+        "network_roles",
+        "Roles in networks",
+        lambda u: NetworkRole.objects.filter(user=u).order_by("created_at"),
+        ("network__name", "role", "created_at"),
+        network="network",
+    ),
+    Section(
+        "memberships",
+        "Places in groups",
+        lambda u: Membership.objects.filter(user=u).order_by("invited_at"),
+        (
+            "group__name",
+            "group__network__name",
+            "role",
+            "status",
+            "organisation__name",
+            "invited_at",
+            "joined_on",
+            "left_on",
+            "pledge_accepted_at",
+        ),
+        network="group__network",
+    ),
+    Section(
+        "membership_history",
+        "History in groups",
+        lambda u: MembershipEvent.objects.filter(user=u).order_by("at"),
+        ("group__name", "kind", "role", "at"),
+        network="group__network",
+    ),
+    Section(
+        "invitations",
+        "Invitations",
+        lambda u: Invitation.objects.filter(user=u).order_by("created_at"),
+        ("network__name", "group__name", "role", "created_at", "expires_at", "accepted_at"),
+        network="network",
+    ),
+    Section(
+        "replies",
+        "Replies to meetings, and attendance",
+        lambda u: Participation.objects.filter(user=u).order_by("meeting__starts_at"),
+        (
+            "meeting__group__name",
+            "meeting__starts_at",
+            "rsvp",
+            "apology_reason",
+            "responded_at",
+            "attendance",
+        ),
+        network="meeting__group__network",
+        private_fields=("apology_reason",),
+    ),
+    Section(
+        "issues",
+        "Issues brought to a meeting",
+        lambda u: Issue.objects.filter(presenter=u).order_by("created_at"),
+        (
+            "group__name",
+            "meeting__starts_at",
+            "question",
+            "why_now",
+            "tried",
+            "help_wanted",
+            "urgency",
+            "status",
+            "created_at",
+        ),
+        network="group__network",
+        confidential=True,
+    ),
+    Section(
+        "commitments",
+        "Commitments",
+        lambda u: Commitment.objects.filter(member=u).order_by("created_at"),
+        ("issue__group__name", "text", "due_on", "status", "report", "reported_at"),
+        network="issue__group__network",
+        confidential=True,
+    ),
+    Section(
+        "check_ins",
+        "Check-ins",
+        lambda u: MonthlyUpdate.objects.filter(user=u).order_by("created_at"),
+        ("meeting__group__name", "meeting__starts_at", "work", "personal", "comment"),
+        network="meeting__group__network",
+        confidential=True,
+    ),
+    Section(
+        "support",
+        "Issues supported (someone else's, so only the meeting is named)",
+        lambda u: Backing.objects.filter(user=u).order_by("created_at"),
+        ("issue__group__name", "issue__meeting__starts_at", "created_at"),
+        network="issue__group__network",
+        confidential=True,
+    ),
+    Section(
+        "issue_reads",
+        "Days an issue was read (the group's access log)",
+        lambda u: IssueView.objects.filter(user=u).order_by("day"),
+        ("issue__group__name", "issue__meeting__starts_at", "day"),
+        network="issue__group__network",
+        confidential=True,
+    ),
+    Section(
+        "organisations_to_avoid",
+        "Organisations not to share a room with",
+        lambda u: OrganisationToAvoid.objects.filter(user=u).order_by("pk"),
+        ("name",),
+        network=None,
+        confidential=True,
+    ),
+    Section(
+        "speaker_profiles",
+        "Speaker profiles",
+        lambda u: Speaker.objects.filter(user=u).order_by("created_at"),
+        (
+            "network__name",
+            "name",
+            "headline",
+            "biography",
+            "tags",
+            "talks",
+            "format",
+            "regions",
+            "fee",
+            "fee_notes",
+            "availability",
+            "email",
+            "phone",
+            "created_at",
+        ),
+        network="network",
+    ),
+    Section(
+        "talks",
+        "Talks",
+        lambda u: Booking.objects.filter(speaker__user=u).order_by("created_at"),
+        (
+            "meeting__group__name",
+            "meeting__starts_at",
+            "talk_title",
+            "status",
+            "decline_reason",
+            "other_dates",
+            "created_at",
+            "answered_at",
+        ),
+        network="speaker__network",
+    ),
+    Section(
+        "guest_requests",
+        "Requests to visit a group as a guest",
+        lambda u: GuestRequest.objects.filter(Q(user=u) | Q(email__iexact=u.email)).order_by(
+            "created_at"
+        ),
+        (
+            "network__name",
+            "status",
+            "name",
+            "email",
+            "job_title",
+            "organisation",
+            "registered_number",
+            "sector",
+            "income_band",
+            "region",
+            "reason",
+            "preferred_area",
+            "heard_from",
+            "created_at",
+            "confirmed_at",
+            "meeting__starts_at",
+            "visited_at",
+            "usefulness",
+            "would_join",
+            "held_back",
+            "held_back_other",
+            "hopes",
+            "time_commitment",
+            "trustees_view",
+            "applied_at",
+        ),
+        network="network",
+    ),
+)
+
+# Models with a link to a person that no section exports, and why (the test holds every model
+# with a user link to be in a section or here).
+NOT_EXPORTED: dict[str, str] = {
+    "issues.Note": "notes are the scribe's record of what others said about an issue",
+    "issues.RoomState": "the live room's state (who is scribe) is the group's, not the person's",
+    "speakers.FeedbackGiven": "anonymous feedback is linked to nobody, by design",
+    "speakers.FeedbackResponse": "anonymous feedback is linked to nobody, by design",
+    "meetings.ReminderSent": "a record that a reminder email went out",
+    "meetings.ReplyLink": "one-click reply links: a secret, not information about the person",
+    "networks.ReplyReminder": "a record that a chair reminded the group",
+    "speakers.Resource": "a talk's slides and handouts: the speaker downloads them from the talk",
+    "guests.ConflictFinding": "an admin's decision on a guest's possible conflict (who decided)",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def label(field: str) -> str:
+    """A field's lookup as words: "group__network__name" is "network", "meeting__starts_at" is
+    "meeting starts at"."""
+    parts = field.split("__")
+    if len(parts) > 1 and parts[-1] == "name":
+        return parts[-2].replace("_", " ")
+    return " ".join(parts[-2:]).replace("_", " ")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "j F Y, H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Export:
+    user: User
+    network: Network | None  # the admin's copy is of one network
+    sections: list[tuple[Section, list[dict[str, Any]]]]
+    left_out: list[Section]  # confidential sections the admin's copy does not hold
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "person": self.user.email,
+            "network": self.network.name if self.network else None,
+            "sections": {
+                section.key: [{k: _plain(v) for k, v in row.items()} for row in rows]
+                for section, rows in self.sections
+            },
+            "left_out": [section.key for section in self.left_out],
+        }
+
+    def for_page(self) -> list[tuple[Section, list[list[tuple[str, str]]]]]:
+        """Each section's rows as (words, value as shown) pairs, for the readable page."""
+        return [
+            (section, [[(label(k), _shown(v)) for k, v in row.items()] for row in rows])
+            for section, rows in self.sections
+        ]
+
+
+def personal_data(user: User, *, for_network: Network | None = None) -> Export:
+    """The person's own copy (`for_network` None): every section, everything in it. An admin's
+    copy (`for_network` set): only that network's rows, without the confidential sections and
+    private fields."""
+    sections, left_out = [], []
+    for section in SECTIONS:
+        if for_network is not None and section.confidential:
+            left_out.append(section)
+            continue
+        fields = section.fields
+        rows = section.rows(user)
+        if for_network is not None:
+            fields = tuple(f for f in fields if f not in section.private_fields)
+            if section.network is not None:
+                rows = rows.filter(**{section.network: for_network})
+        sections.append((section, list(rows.values(*fields))))
+    return Export(user, for_network, sections, left_out)
+
+
+def people_of(network: Network) -> QuerySet[User]:
+    """Whom a network's admins may answer an access request for: anyone with a place in one of
+    its groups (ever), a role in it, or a guest request to it."""
+    return User.objects.filter(
+        Q(memberships__group__network=network)
+        | Q(network_roles__network=network)
+        | Q(guest_requests__network=network)
+    ).distinct()

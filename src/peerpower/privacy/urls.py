@@ -1,0 +1,11 @@
+from django.urls import path
+
+from peerpower.privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("settings/my-data/", views.my_data, name="mine"),
+    path("settings/my-data.json", views.my_data_json, name="mine_json"),
+    path("network/<slug:slug>/people/<int:pk>/data/", views.person_data, name="person"),
+]
