@@ -253,6 +253,10 @@ PEERPOWER_MFA_KEYS = env_list("PEERPOWER_MFA_KEY", [])
 # Fernet keys that encrypt backup archives, newest first (`manage.py backup --new-key`). Keep
 # them apart from the backups: whoever holds both can read every confidential note.
 PEERPOWER_BACKUP_KEYS = env_list("PEERPOWER_BACKUP_KEY", [])
+# Secrets that keep speaker feedback anonymous (speakers/sealing.py), newest first,
+# comma-separated: a keyed hash of who answered, and answers sealed until the feedback window
+# closes. Kept out of the database; without it, one derived from SECRET_KEY.
+PEERPOWER_FEEDBACK_KEYS = env_list("PEERPOWER_FEEDBACK_KEY", [])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Peer Power"

@@ -8,7 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from peerpower.accounts.models import User
-from peerpower.speakers.models import Booking, FeedbackGiven, FeedbackResponse, Speaker
+from peerpower.speakers.models import (
+    Booking,
+    FeedbackGiven,
+    FeedbackResponse,
+    HeldFeedback,
+    Speaker,
+)
 
 
 def test_the_demo_bureau_has_speakers_talks_ratings_and_a_speaker_with_work(db: None) -> None:
@@ -22,7 +28,11 @@ def test_the_demo_bureau_has_speakers_talks_ratings_and_a_speaker_with_work(db: 
     }
     assert FeedbackResponse.objects.filter(author=None).exists()
     assert FeedbackResponse.objects.exclude(author=None).exists()
-    assert FeedbackResponse.objects.count() == FeedbackGiven.objects.count()
+    total = FeedbackResponse.objects.count() + HeldFeedback.objects.count()
+    assert total == FeedbackGiven.objects.count()
+    # Responses only for talks whose window has closed; none half-written.
+    assert not FeedbackResponse.objects.filter(booking__feedback_released_at=None).exists()
+    assert not HeldFeedback.objects.exclude(booking__feedback_released_at=None).exists()
     sunita = User.objects.get(email="speaker@demo.peerpower.test")
     client = Client()
     client.force_login(sunita)

@@ -18,7 +18,7 @@ from tests.e2e.helpers import log_in, screenshot
 
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.networks.models import NetworkRole
-from peerpower.speakers.actions import feedback_submit
+from peerpower.speakers.actions import feedback_release_due, feedback_submit
 from peerpower.speakers.models import Booking, FeedbackResponse, Speaker, Topic
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -149,6 +149,15 @@ def test_a_chair_books_a_speaker_who_accepts_uploads_and_is_rated(
     rate(maya_page, base, maya.email, meeting, named=True)
     omar_page = new_context(reduced_motion="reduce").new_page()
     rate(omar_page, base, omar.email, meeting, named=False)
+    # Until the window closes the speaker sees when it does, and no figures.
+    speaker_page.goto(f"{base}/bookings/{booking.pk}/")
+    go(speaker_page, "feedback-open")
+    expect(speaker_page.get_by_role("region", name="Feedback")).to_contain_text(
+        "appear here once feedback has closed"
+    )
+    assert FeedbackResponse.objects.filter(booking=booking).count() == 0
+    # The window closes (the periodic task, 15 days on): the answers arrive in one batch.
+    assert feedback_release_due(now=timezone.now() + timedelta(days=15)) == 1
     assert FeedbackResponse.objects.filter(booking=booking).count() == 3
     assert FeedbackResponse.objects.filter(booking=booking, author=omar).count() == 0
 

@@ -105,3 +105,10 @@ def held_talk(world: World, *, days_ago: int = 2, members: int = 4) -> HeldTalk:
 @pytest.fixture
 def held(world: World) -> HeldTalk:
     return held_talk(world)
+
+
+def close_feedback(booking: Booking) -> None:
+    """The talk's feedback window closes now (as the periodic task does when it runs out):
+    the held answers become its responses."""
+    assert actions.feedback_release(booking=booking)
+    booking.refresh_from_db()

@@ -11,12 +11,13 @@ from django.db import connection
 from django.urls import reverse
 
 from peerpower.speakers import actions
-from peerpower.speakers.models import Booking, FeedbackGiven, FeedbackResponse
+from peerpower.speakers.models import Booking, FeedbackGiven, FeedbackResponse, HeldFeedback
 from peerpower.speakers.queries import feedback_summary
+from peerpower.speakers.sealing import answered_tokens
 from tests import factories
 from tests.conftest import ClientFor, World
 from tests.leaks import Markers, walk
-from tests.speakers.conftest import HeldTalk, held_talk, present
+from tests.speakers.conftest import HeldTalk, close_feedback, held_talk, present
 
 
 def rate(held: HeldTalk, who: object, scores: list[int | None], **kwargs: object) -> None:
@@ -48,7 +49,8 @@ def test_rating_before_the_meeting_is_over_is_refused(world: World) -> None:
 def test_rating_twice_is_refused(held: HeldTalk) -> None:
     rate(held, held.world.member, [5, 4])
     assert refusal(held, held.world.member) == "You have already rated this talk; thank you."
-    assert FeedbackResponse.objects.filter(booking=held.booking).count() == 1
+    assert HeldFeedback.objects.filter(booking=held.booking).count() == 1
+    assert FeedbackGiven.objects.filter(booking=held.booking).count() == 1
 
 
 def test_rating_a_talk_one_did_not_attend_is_refused(held: HeldTalk) -> None:
@@ -78,23 +80,31 @@ def test_the_form_shows_each_refusal_on_the_page(held: HeldTalk, client_for: Cli
 
 
 def test_nobody_sees_figures_from_fewer_than_three_responses(
-    held: HeldTalk, client_for: ClientFor
+    world: World, client_for: ClientFor
 ) -> None:
-    world = held.world
-    speaker_page = reverse("speakers:booking", args=[held.booking.pk])
+    two = held_talk(world, days_ago=10, members=2)
+    speaker_page = reverse("speakers:booking", args=[two.booking.pk])
     directory = reverse("speakers:directory", args=[world.network.slug])
-    rate(held, world.member, [5, 5], comment="LONE-COMMENT")
-    rate(held, held.members[0], [1, 1])
+    rate(two, world.member, [5, 5], comment="LONE-COMMENT")
+    rate(two, two.members[0], [1, 1])
+    close_feedback(two.booking)
     for who in (world.speaker, world.chair, world.admin):
         html = client_for(who).get(speaker_page).content.decode()
         assert "Not enough responses yet." in html and "LONE-COMMENT" not in html
     listing = client_for(world.chair).get(directory).content.decode()
     assert "not enough responses yet" in listing and "3.00" not in listing
-    rate(held, held.members[1], [3, 3])
-    html = client_for(world.speaker).get(speaker_page).content.decode()
-    assert "3 responses." in html and "LONE-COMMENT" in html
+    three = held_talk(world, days_ago=2, members=3)
+    for who, score in zip(three.members, (5, 1, 3), strict=True):
+        rate(three, who, [score, score], comment=f"WORDS-{score}")
+    close_feedback(three.booking)
+    html = (
+        client_for(world.speaker)
+        .get(reverse("speakers:booking", args=[three.booking.pk]))
+        .content.decode()
+    )
+    assert "3 responses." in html and "WORDS-1" in html
     listing = client_for(world.chair).get(directory).content.decode()
-    assert "<strong>3.00</strong> out of 5" in listing  # (5+5+1+1+3+3)/6
+    assert "<strong>3.00</strong> out of 5" in listing  # (5+5+1+1+3+3)/6; the first talk not
 
 
 def test_the_rating_reaches_the_directory_and_a_low_one_is_flagged_to_admins(
@@ -102,6 +112,7 @@ def test_the_rating_reaches_the_directory_and_a_low_one_is_flagged_to_admins(
 ) -> None:
     for who in (held.world.member, *held.members[:2]):
         rate(held, who, [4, 4])
+    close_feedback(held.booking)
     admin_view = client_for(held.world.admin).get(
         reverse("speakers:directory", args=[held.world.network.slug])
     )
@@ -117,7 +128,9 @@ def test_anonymous_comments_carry_no_name_and_named_ones_do(held: HeldTalk) -> N
     rate(held, named, [5, 5], comment="Named words", anonymous=False)
     rate(held, anonymous, [4, 4], comment="Quiet words", anonymous=True)
     rate(held, third, [4, 5])
+    close_feedback(held.booking)
     summary = feedback_summary(held.booking, ["Useful", "Delivered"])
+    assert summary is not None
     assert {(c.text, c.name) for c in summary.comments} == {
         ("Named words", named.display_name),
         ("Quiet words", ""),
@@ -138,6 +151,7 @@ def test_an_anonymous_authors_name_is_on_no_page_that_shows_the_comment(
         rate(held, who, [4, 4], comment="Fine")
     with caplog.at_level(logging.DEBUG):
         rate(held, author, [2, 3], comment=secret, anonymous=True)
+        close_feedback(held.booking)
     assert markers.found_in(caplog.text) == []
     identity = Markers("id")
     identity.planted = {"name": author.display_name, "email": author.email}
@@ -173,6 +187,7 @@ def test_an_anonymous_authors_name_is_on_no_page_that_shows_the_comment(
 def test_the_admin_site_has_no_feedback() -> None:
     assert FeedbackResponse not in admin.site._registry
     assert FeedbackGiven not in admin.site._registry
+    assert HeldFeedback not in admin.site._registry
 
 
 def _physical_order(model: type) -> list[str]:
@@ -189,25 +204,31 @@ def test_with_database_access_anonymous_responses_cannot_be_matched_to_who_respo
     world: World,
 ) -> None:
     """Eight members answer anonymously, in a known order, each with a comment only they wrote.
-    An attacker with the database pairs the "has responded" rows with the responses by every
-    order the tables have (the database's own row order, the keys) and by the columns they
-    share. No pairing recovers the authors: at best chance (1 in 8! to get all eight)."""
+    The "has responded" rows name nobody (a keyed hash; the key is not in the database). Even an
+    attacker who also has the key, and so can tell whose each of those rows is, pairs them with
+    the responses by every order the tables have (the database's own row order, the keys) and
+    by the columns they share, and recovers no author: the responses were written in one
+    shuffled batch when the window closed."""
     held = held_talk(world, members=8)
     order = held.members
     for n, who in enumerate(order):
         rate(held, who, [(n % 5) + 1, 5], comment=f"written by {who.pk}", anonymous=True)
+    close_feedback(held.booking)
     truth = {f"written by {who.pk}" for who in order}
     responses = FeedbackResponse.objects.filter(booking=held.booking)
     assert {r.comment for r in responses} == truth
     assert all(r.author_id is None for r in responses)
     given_rows = list(FeedbackGiven.objects.filter(booking=held.booking))
     given_ids = [str(g.pk) for g in given_rows]
-    user_of = {str(g.pk): g.user_id for g in given_rows}
+    whose = {answered_tokens(held.booking.uid, who.pk)[0]: who.pk for who in order}
+    user_of = {str(g.pk): whose[g.token] for g in given_rows}  # needs the key
     comment_of = {str(r.pk): r.comment for r in responses}
-    # No date or time is kept on either side, nor any column the two share but the booking.
-    for model in (FeedbackResponse, FeedbackGiven):
+    # No date or time is kept on either side, no person on the "has responded" side, nor any
+    # column the two share but the booking.
+    for model in (FeedbackResponse, FeedbackGiven, HeldFeedback):
         kinds = {f.get_internal_type() for f in model._meta.concrete_fields}
         assert not kinds & {"DateTimeField", "DateField", "TimeField", "AutoField", "BigAutoField"}
+    assert {f.column for f in FeedbackGiven._meta.concrete_fields} == {"id", "booking_id", "token"}
     shared = {f.column for f in FeedbackResponse._meta.concrete_fields} & {
         f.column for f in FeedbackGiven._meta.concrete_fields
     }

@@ -16,7 +16,7 @@ from peerpower.speakers.queries import feedback_summary, with_ratings
 from peerpower.speakers.tasks import _send_to_speaker
 from tests import factories
 from tests.conftest import ClientFor, World
-from tests.speakers.conftest import HeldTalk, Talk, held_talk, pdf, present
+from tests.speakers.conftest import HeldTalk, Talk, close_feedback, held_talk, pdf, present
 
 
 def test_a_named_commenter_without_a_name_is_a_member_never_their_email(held: HeldTalk) -> None:
@@ -28,7 +28,9 @@ def test_a_named_commenter_without_a_name_is_a_member_never_their_email(held: He
     )
     for who in held.members[1:3]:
         actions.feedback_submit(booking=held.booking, scores=[4, 4], by=who)
+    close_feedback(held.booking)
     summary = feedback_summary(held.booking, ["Useful", "Delivered"])
+    assert summary is not None
     assert [(c.text, c.name) for c in summary.comments] == [("Clear", "A member")]
 
 
@@ -88,5 +90,7 @@ def test_a_talk_with_too_few_responses_counts_nowhere_so_none_can_be_subtracted(
         actions.feedback_submit(booking=first.booking, scores=[5, 5], by=who)
     second = held_talk(world, days_ago=2, members=1)
     actions.feedback_submit(booking=second.booking, scores=[1, 1], by=second.members[0])
+    close_feedback(first.booking)
+    close_feedback(second.booking)
     rated = vars(with_ratings(Speaker.objects.filter(pk=first.speaker.pk)).get())
     assert (rated["rating_count"], rated["avg_1"]) == (3, 5.0)

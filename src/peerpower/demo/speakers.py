@@ -3,10 +3,12 @@ talks rated by the members who came (named and anonymous), coming bookings in ev
 a speaker login (Dr Sunita Rao) with a request to answer, a confirmed talk and feedback to read.
 
 Built as rows, like the rest of the demo; the feedback follows the anonymity design (no author
-on anonymous responses, each talk's responses stored in a shuffled order, random keys).
+on anonymous responses, "has answered" as a keyed hash; a talk whose window has closed has its
+responses in a shuffled order, one still open holds its answers sealed).
 """
 
 import random
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -18,10 +20,12 @@ from peerpower.speakers.models import (
     Booking,
     FeedbackGiven,
     FeedbackResponse,
+    HeldFeedback,
     Speaker,
     SpeakerSettings,
     Topic,
 )
+from peerpower.speakers.sealing import answered_tokens, seal
 
 TOPICS = [
     "Fundraising",
@@ -177,7 +181,9 @@ def load_speakers(
             )
         )
         attended = [m for m in past if m.participations.filter(attendance="present").exists()]
-        sunitas = attended[-1] if group == groups[0] and attended else None
+        # Sunita's talk is the latest whose feedback window has closed: she has figures to read.
+        closed = [m for m in attended if m.ends_at + timedelta(days=14) < now]
+        sunitas = closed[-1] if group == groups[0] and closed else None
         for i, meeting in enumerate(past):
             speaker = sunita if meeting == sunitas else speakers[turn]
             if speaker is not sunita:
@@ -211,10 +217,28 @@ def load_speakers(
                         author_id=user_id if named else None,
                     )
                 )
-            rng.shuffle(responses)  # stored in no telling order, as feedback_submit does
-            FeedbackResponse.objects.bulk_create(responses)
+            closes = meeting.ends_at + timedelta(days=14)
+            if closes < now:  # the window closed: one shuffled batch, as feedback_release does
+                rng.shuffle(responses)
+                FeedbackResponse.objects.bulk_create(responses)
+                Booking.objects.filter(pk=booking.pk).update(feedback_released_at=closes)
+            else:  # still open: the answers wait sealed, as feedback_submit leaves them
+                HeldFeedback.objects.bulk_create(
+                    HeldFeedback(
+                        booking=booking,
+                        sealed=seal(
+                            {
+                                "scores": [r.score_1, r.score_2],
+                                "comment": r.comment,
+                                "author": r.author_id,
+                            }
+                        ),
+                    )
+                    for r in responses
+                )
             FeedbackGiven.objects.bulk_create(
-                FeedbackGiven(booking=booking, user_id=u) for u in answering
+                FeedbackGiven(booking=booking, token=answered_tokens(booking.uid, u)[0])
+                for u in answering
             )
     # Coming bookings in every state. The first group: a request for Sunita to answer, a
     # contact's confirmed talk, a declined one (the segment free again), a withdrawn one.

@@ -6,9 +6,11 @@ fails for one that is missing from its table), validates, writes in one transact
 its emails on commit.
 """
 
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -28,13 +30,16 @@ from peerpower.speakers.models import (
     Booking,
     FeedbackGiven,
     FeedbackResponse,
+    HeldFeedback,
     Resource,
     Speaker,
     SpeakerSettings,
     Topic,
 )
 from peerpower.speakers.queries import attended, feedback_closes, settings_for
+from peerpower.speakers.sealing import answered_tokens, seal, unseal
 
+logger = logging.getLogger(__name__)
 _shuffle = random.SystemRandom().shuffle
 
 
@@ -340,7 +345,7 @@ def booking_withdraw(*, booking: Booking, by: User) -> Booking:
 # --- feedback
 
 
-@sensitive_variables("scores", "comment")
+@sensitive_variables("scores", "comment", "answer")
 def feedback_submit(
     *,
     booking: Booking,
@@ -351,11 +356,15 @@ def feedback_submit(
 ) -> None:
     """A member who came rates the talk, once, within the network's window.
 
-    Anonymous means the response has no author, no date and a random key, and the booking's
-    responses are written again in a new random order each time, so neither keys, nor row
-    order, nor the database's own row ids tell who answered when. `FeedbackGiven` records only
-    that the member answered. Locks the booking row, so two answers from one member cannot
-    both pass the check. Returns nothing: the caller has no handle on the row."""
+    Nothing readable is written until the window closes: "has answered" is a keyed hash of
+    the booking and the member (`sealing.answered_tokens`, the key outside the database) and
+    the answer waits sealed and padded to one length (`HeldFeedback`), so two copies of the
+    database either side of this answer differ by two rows that name nobody and say nothing.
+    `feedback_release_due` writes the responses in one shuffled batch when the window closes.
+    Refused once that has happened, whatever the network's window says now (it never opens
+    again). Locks the booking row, so two answers from one member cannot both pass the check
+    and an answer cannot slip in beside the release. Returns nothing: the caller has no handle
+    on the row."""
     require(by, "speakers.rate", booking)
     settings = settings_for(booking.meeting.group.network_id)
     questions = settings.questions
@@ -365,6 +374,8 @@ def feedback_submit(
     now = timezone.now()
     if not meeting.has_ended(now):
         raise ValidationError("You can rate the talk once the meeting is over.")
+    if booking.feedback_released_at is not None:
+        raise ValidationError("Feedback on this talk has closed.")
     if now > feedback_closes(booking, settings.feedback_days):
         raise ValidationError(f"Feedback closed {settings.feedback_days} days after the meeting.")
     if not attended(by, meeting):
@@ -377,40 +388,91 @@ def feedback_submit(
     if len(comment) > 2000:
         raise ValidationError({"comment": "Keep the comment under 2,000 characters."})
     ints = [int(s) for s in given if s is not None]
-    first = ints[0]
-    second = ints[1] if len(ints) > 1 else None
-    third = ints[2] if len(ints) > 2 else None
+    answer = {
+        "scores": ints,
+        "comment": comment.strip(),
+        "author": None if anonymous else by.pk,
+    }
+    tokens = answered_tokens(booking.uid, by.pk)
     with transaction.atomic():
-        Booking.objects.select_for_update().filter(pk=booking.pk).first()
-        if FeedbackGiven.objects.filter(booking=booking, user=by).exists():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.feedback_released_at is not None:
+            raise ValidationError("Feedback on this talk has closed.")
+        if FeedbackGiven.objects.filter(booking=booking, token__in=tokens).exists():
             raise ValidationError("You have already rated this talk; thank you.")
-        FeedbackGiven.objects.create(booking=booking, user=by)
-        # Rewrite the booking's responses, the new one among them, in a random order with
-        # fresh random keys: nothing about a row says when it came.
-        rows = [
-            FeedbackResponse(
-                booking_id=r.booking_id,
-                score_1=r.score_1,
-                score_2=r.score_2,
-                score_3=r.score_3,
-                comment=r.comment,
-                author_id=r.author_id,
+        FeedbackGiven.objects.create(booking=booking, token=tokens[0])
+        HeldFeedback.objects.create(booking=booking, sealed=seal(answer))
+
+
+def feedback_release(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Close one talk's feedback window: its held answers become responses, written in one
+    batch in a random order with fresh random keys, and the window is marked closed for good.
+    Locks the booking row and checks again under it, so a second run (another server's
+    periodic task, a retry) does nothing. Returns whether this run closed it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().filter(pk=booking.pk).first()
+        if locked is None or locked.feedback_released_at is not None:
+            return False
+        held = list(HeldFeedback.objects.filter(booking=locked))
+        rows = []
+        unreadable = 0
+        for item in held:
+            answer = unseal(item.sealed)
+            if answer is None:
+                unreadable += 1
+                continue
+            scores = [*answer["scores"], None, None][:3]
+            rows.append(
+                FeedbackResponse(
+                    booking=locked,
+                    score_1=scores[0],
+                    score_2=scores[1],
+                    score_3=scores[2],
+                    comment=answer["comment"],
+                    author_id=answer["author"],
+                )
             )
-            for r in FeedbackResponse.objects.filter(booking=booking)
-        ]
-        rows.append(
-            FeedbackResponse(
-                booking=booking,
-                score_1=first,
-                score_2=second,
-                score_3=third,
-                comment=comment.strip(),
-                author=None if anonymous else by,
-            )
-        )
         _shuffle(rows)
-        FeedbackResponse.objects.filter(booking=booking).delete()
         FeedbackResponse.objects.bulk_create(rows)
+        HeldFeedback.objects.filter(booking=locked).delete()
+        locked.feedback_released_at = now
+        locked.save(update_fields=["feedback_released_at"])
+    if unreadable:  # counts only: nothing of any answer goes to the log
+        logger.warning(
+            "%s held answers of booking %s could not be opened: was a key removed from"
+            " PEERPOWER_FEEDBACK_KEY before the window closed?",
+            unreadable,
+            booking.pk,
+        )
+    return True
+
+
+def feedback_release_due(*, now: datetime | None = None) -> int:
+    """Close every feedback window that has run out (the periodic task `release_feedback`):
+    confirmed talks whose meeting ended more than the network's window ago, and talks of
+    cancelled meetings (nothing to release, but they stop being looked at). Safe on many
+    servers at once (`feedback_release` locks and checks each booking). Returns how many this
+    run closed."""
+    now = now or timezone.now()
+    due = (
+        Booking.objects.filter(
+            status=Booking.Status.ACCEPTED,
+            feedback_released_at=None,
+            meeting__ends_at__lt=now,
+        )
+        .select_related("meeting__group")
+        .order_by("meeting__ends_at")
+    )
+    windows: dict[int, int] = {}
+    closed = 0
+    for booking in due:
+        network_id = booking.meeting.group.network_id
+        if network_id not in windows:
+            windows[network_id] = settings_for(network_id).feedback_days
+        if booking.meeting.is_cancelled or now > feedback_closes(booking, windows[network_id]):
+            closed += feedback_release(booking=booking, now=now)
+    return closed
 
 
 # --- resources

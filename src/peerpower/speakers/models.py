@@ -2,8 +2,9 @@
 members' feedback on a talk, and the slides and handouts attached to a booking.
 
 Feedback is anonymous when the member chooses: `FeedbackResponse` carries no author then, and
-`FeedbackGiven` (which stops a second response) is kept apart so that the two cannot be matched.
-See "Anonymous feedback" in docs/architecture.md.
+`FeedbackGiven` (which stops a second response) is a keyed hash kept apart, so that the two
+cannot be matched; answers wait sealed in `HeldFeedback` until the window closes and are then
+written as responses in one shuffled batch. See "Anonymous feedback" in docs/architecture.md.
 """
 
 import uuid
@@ -185,6 +186,9 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the feedback window closed and the held answers became responses (one batch,
+    # `feedback_release_due`). Once set, the window never opens again.
+    feedback_released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -212,9 +216,10 @@ SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class FeedbackResponse(models.Model):
-    """A member's rating of a talk. Anonymous ones have no author and nothing else that could
-    lead back to one: a random primary key, no date, and the booking's rows rewritten in a new
-    random order on every response (`feedback_submit`)."""
+    """A member's rating of a talk, written only when the feedback window closes, with all the
+    talk's other responses in one shuffled batch (`feedback_release_due`). Anonymous ones have
+    no author and nothing else that could lead back to one: a random primary key, no date, and
+    no order of arrival."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="responses")
@@ -243,20 +248,34 @@ class FeedbackResponse(models.Model):
 
 
 class FeedbackGiven(models.Model):
-    """That a member has rated a talk (so they cannot rate it twice); nothing of what they said,
-    no date, and a random key, so it cannot be matched to the response."""
+    """That someone has rated a talk (so they cannot rate it twice): a keyed hash of the
+    booking and the person (`sealing.answered_tokens`), with the key outside the database, so
+    the row names nobody to someone holding only the database. No date, a random key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["booking", "user"], name="feedback_once_per_member")
+            models.UniqueConstraint(fields=["booking", "token"], name="feedback_once_per_member")
         ]
 
     def __str__(self) -> str:
         return "Feedback given"
+
+
+class HeldFeedback(models.Model):
+    """An answer waiting for its talk's feedback window to close: sealed and padded to one
+    length (`sealing.seal`), so nothing in the database says what it is or whose; no date, a
+    random key. Gone once the window closes and it is a `FeedbackResponse`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return "Held feedback"
 
 
 def _resource_path(instance: "Resource", filename: str) -> str:

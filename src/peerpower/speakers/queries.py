@@ -43,6 +43,7 @@ from peerpower.speakers.models import (
     Speaker,
     SpeakerSettings,
 )
+from peerpower.speakers.sealing import answered_tokens
 
 MIN_RESPONSES = 3
 RATING_MONTHS = 24
@@ -270,7 +271,8 @@ def live_booking_of(meeting: Meeting) -> Booking | None:
 
 
 def has_responded(user: User, booking: Booking) -> bool:
-    return FeedbackGiven.objects.filter(booking=booking, user=user).exists()
+    tokens = answered_tokens(booking.uid, user.pk)
+    return FeedbackGiven.objects.filter(booking=booking, token__in=tokens).exists()
 
 
 def attended(user: User, meeting: Meeting) -> bool:
@@ -303,9 +305,13 @@ class FeedbackSummary:
         return self.count >= MIN_RESPONSES
 
 
-def feedback_summary(booking: Booking, questions: Sequence[str]) -> FeedbackSummary:
+def feedback_summary(booking: Booking, questions: Sequence[str]) -> FeedbackSummary | None:
     """A talk's averages per question and its comments (names only where members chose to
-    be named), in one query; below MIN_RESPONSES, the count alone."""
+    be named), in one query; below MIN_RESPONSES, the count alone. None while the feedback
+    window is open: nothing is shown until every answer is in, so watching the figures never
+    tells what the latest answer said."""
+    if booking.feedback_released_at is None:
+        return None
     rows = list(
         FeedbackResponse.objects.filter(booking=booking).values_list(
             "score_1", "score_2", "score_3", "comment", "author__name"

@@ -5,7 +5,8 @@ Tasks take ids and read fresh rows. Emails to the speaker carry logistics only.
 """
 
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.models import ReminderSent, timed_agenda
@@ -127,3 +128,15 @@ def send_speaker_reminder(*, reminder_id: int) -> None:
         return
     _send_to_speaker(booking, "speakers/email/reminder")
     ReminderSent.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def release_feedback() -> None:
+    """Every quarter of an hour: close the feedback windows that have run out, writing each
+    talk's held answers as responses in one shuffled batch. Every consumer may run it; each
+    window closes once (`feedback_release` locks and checks the booking)."""
+    from peerpower.speakers.actions import (  # noqa: PLC0415 — actions import this module's tasks
+        feedback_release_due,
+    )
+
+    feedback_release_due()

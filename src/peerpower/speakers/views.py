@@ -273,9 +273,18 @@ def _booking_context(
         "summary": queries.feedback_summary(booking, settings.questions)
         if see_feedback and meeting.has_ended()
         else None,
+        # While the window is open nothing is shown (not even how many have answered).
+        "feedback_closes": queries.feedback_closes(booking, settings.feedback_days)
+        if see_feedback
+        and booking.status == Booking.Status.ACCEPTED
+        and meeting.has_ended()
+        and not meeting.is_cancelled
+        and booking.feedback_released_at is None
+        else None,
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
         "upload_form": extra.pop("upload_form", None) or ResourceForm(),
         "upload_limit": settings.upload_max_mb,
+        "min_responses": queries.MIN_RESPONSES,
         "show_group_zone": meeting.group.time_zone != request.user.time_zone,
         "state": "cancelled"
         if meeting.is_cancelled
@@ -426,7 +435,8 @@ def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "responded": queries.has_responded(request.user, booking),
             "over": meeting.has_ended(now),
             "closes": queries.feedback_closes(booking, settings.feedback_days),
-            "closed": now > queries.feedback_closes(booking, settings.feedback_days),
+            "closed": booking.feedback_released_at is not None
+            or now > queries.feedback_closes(booking, settings.feedback_days),
             "attended": queries.attended(request.user, meeting),
             "held": booking.status == Booking.Status.ACCEPTED and not meeting.is_cancelled,
         },
