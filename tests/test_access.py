@@ -207,6 +207,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "speakers:feedback": only({"member": 200, "chair": 200}),
     # Before the talk: its speaker and the group's managers; members once it has begun.
     "speakers:resource": only({**MANAGERS, "speaker": 200}),
+    "speakers:resource_delete": POST_ONLY,
     "speakers:programme": only(MANAGERS),
     # Guests: the public page and request form are the only pages for anonymous visitors
     # besides the log-in pages; the links in emails work by their token.
@@ -275,6 +276,8 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "speakers:withdraw": only({"speaker": 302, "chair": 302, "admin": 302}),
     "speakers:upload": only({"speaker": 400, "chair": 400, "admin": 400}),  # no file sent
     "speakers:feedback": only({"member": 400, "chair": 400}),
+    # the chair's file: the chair and admins remove it; the speaker is told it is not theirs
+    "speakers:resource_delete": only({"speaker": 302, "chair": 302, "admin": 302}),
     "guests:pledge": only({"guest": 302}),
     "guests:cannot_come": only({"guest": 302}),
     "guests:feedback": only({"guest": 400}),

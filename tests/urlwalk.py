@@ -43,6 +43,7 @@ PK_OF: dict[str, str] = {
     "speakers:invite": "speaker",
     "speakers:book": "speaker",
     "speakers:resource": "resource",
+    "speakers:resource_delete": "resource",
     "speakers:programme": "group",
     "guests": "guest_request",
     "guests:group_settings": "group",

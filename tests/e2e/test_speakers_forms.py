@@ -5,6 +5,7 @@ profile and declines a request with a reason. Every page is checked with axe."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
@@ -16,7 +17,7 @@ from tests.e2e.helpers import log_in
 from peerpower.accounts.models import Invitation
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import NetworkRole
-from peerpower.speakers.models import Booking, Speaker, SpeakerSettings
+from peerpower.speakers.models import Booking, Resource, Speaker, SpeakerSettings
 
 
 def checked(page: Page) -> None:
@@ -110,3 +111,46 @@ def test_a_speaker_writes_their_profile_and_declines_a_request(
     checked(page)
     expect(page.get_by_text("Declined: Abroad that week.")).to_be_visible()
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.DECLINED
+
+
+def test_a_speaker_attaches_a_file_and_removes_it_after_being_asked(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(
+        network, "Tuesday Leaders", series_start=timezone.localdate().replace(day=1)
+    )
+    chair = factories.add_member(group, factories.make_user("Helen Chair", mfa=True), role="chair")
+    user = factories.make_user("Sid Speaker")
+    NetworkRole.objects.create(network=network, user=user, role=NetworkRole.Role.SPEAKER)
+    speaker = Speaker.objects.create(network=network, user=user, name="Sid Speaker")
+    meeting = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[0]
+    booking = Booking.objects.create(
+        meeting=meeting,
+        speaker=speaker,
+        talk_title="Asking for money well",
+        booked_by=chair.user,
+        status=Booking.Status.ACCEPTED,
+    )
+    base = live_server.url
+    page = new_context(reduced_motion="reduce").new_page()
+    log_in(page, base, user.email)
+    page.goto(f"{base}/bookings/{booking.pk}/")
+    checked(page)
+    slides = tmp_path / "draft slides.pdf"
+    slides.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("Slides or handout").set_input_files(str(slides))
+    page.get_by_role("button", name="Attach file").click()
+    expect(page.get_by_text("The file is attached.")).to_be_visible()
+    checked(page)
+    files = page.get_by_role("region", name="Slides and handouts")
+    files.get_by_text("Remove", exact=False).first.click()  # opens the question
+    expect(files.get_by_text("Remove “draft slides.pdf” from this talk?")).to_be_visible()
+    checked(page)  # the open question too, at desktop and 360 px
+    files.get_by_role("button", name="Remove the file").click()
+    expect(page.get_by_text("“draft slides.pdf” is removed")).to_be_visible()
+    checked(page)
+    expect(page.get_by_role("link", name="draft slides.pdf")).to_have_count(0)
+    assert not Resource.objects.filter(booking=booking).exists()

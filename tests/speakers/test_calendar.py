@@ -3,7 +3,7 @@ with): the invitation, an update when the meeting moves, a CANCEL when it is can
 booking withdrawn. One UID throughout, SEQUENCE rising, times right in January and July."""
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -80,7 +80,7 @@ def test_invitation_update_and_cancel_keep_the_uid_and_raise_the_sequence(
     uids = {f.vevent.uid.value for f in files}
     assert uids == {f"{booking.uid}@peerpower"}
     sequences = [int(f.vevent.sequence.value) for f in files]
-    assert sequences[2] > sequences[1] >= sequences[0]
+    assert sequences[2] > sequences[1] > sequences[0]  # accepting raises it too
     assert sequences[3] > sequences[2]
     moved = files[2].vevent.dtstart.value
     assert moved.replace(tzinfo=None) == datetime(2030, 1, 15, 10, 0)
@@ -120,3 +120,61 @@ def test_a_withdrawn_booking_sends_a_cancel_above_the_invitation(
     assert cancel.method.value == "CANCEL"
     assert cancel.vevent.uid.value == request.vevent.uid.value
     assert int(cancel.vevent.sequence.value) > int(request.vevent.sequence.value)
+
+
+def test_ical_js_reads_the_invitation_confirmation_update_and_cancel(
+    booked: tuple[Booking, Any], django_capture_on_commit_callbacks: Capture
+) -> None:
+    """Mozilla's ical.js (Thunderbird, several web calendars) reads each file the speaker gets
+    as vobject does: one UID, SEQUENCE rising at every step, the right instant in January
+    (GMT) and, for a July talk, in summer time, with the group's TZID."""
+    from tests.meetings.test_calendar_clients import read_with_icaljs, utc
+
+    booking, chair = booked
+    user = booking.speaker.user
+    assert user is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.booking_accept(booking=booking, by=user)
+    meeting = Meeting.objects.get(pk=booking.meeting_id)
+    zone = ZoneInfo("Europe/London")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_move(
+            meeting=meeting,
+            starts_at=datetime.combine(date(2030, 1, 15), time(10, 0), tzinfo=zone),
+            ends_at=datetime.combine(date(2030, 1, 15), time(14, 0), tzinfo=zone),
+            venue=None,
+            online_link="https://meet.example.org/boards",
+            by=chair,
+        )
+    meeting.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_cancel(meeting=meeting, reason="Snow", by=chair)
+    read = []
+    for message in mail.outbox:
+        if message.to == [user.email]:
+            for _, content, mimetype in message.attachments:
+                if mimetype.startswith("text/calendar"):
+                    read.append(
+                        read_with_icaljs(
+                            content if isinstance(content, bytes) else content.encode()
+                        )
+                    )
+    assert [r["method"] for r in read] == ["REQUEST", "REQUEST", "REQUEST", "CANCEL"]
+    events = [r["events"][0] for r in read]
+    assert {e["uid"] for e in events} == {f"{booking.uid}@peerpower"}
+    sequences = [e["sequence"] for e in events]
+    assert sequences == sorted(set(sequences)), sequences  # strictly rising: asked < confirmed
+    assert {e["tzid"] for e in events} == {"Europe/London"}
+    assert utc(events[0]["start"]) == datetime(2030, 1, 8, 9, 30, tzinfo=UTC)  # GMT
+    assert utc(events[2]["start"]) == datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
+    assert events[3]["status"] == "CANCELLED"
+    july = Meeting.objects.get(group=meeting.group, slot=date(2030, 7, 1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.booking_create(meeting=july, speaker=booking.speaker, talk_title="Summer", by=chair)
+    ((_, content, _),) = mail.outbox[0].attachments
+    (summer,) = read_with_icaljs(content if isinstance(content, bytes) else content.encode())[
+        "events"
+    ]
+    assert utc(summer["start"]) == datetime(2030, 7, 9, 8, 30, tzinfo=UTC)  # 09:30 BST
+    assert summer["tzid"] == "Europe/London"

@@ -35,6 +35,7 @@ class Scene:
     talk: Talk
     contact: Speaker
     held: Booking  # an accepted talk at a meeting held two days ago
+    resource: Resource  # the chair's handout on the talk
 
 
 Call = Callable[[Scene, User], object]
@@ -99,6 +100,10 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda sc, who: actions.feedback_submit(booking=sc.held, scores=[5, 5], by=who),
         (*NOT_IN_NETWORK, "other_member", "speaker", "admin"),
     ),
+    "resource_delete": (
+        lambda sc, who: actions.resource_delete(resource=sc.resource, by=who),
+        (*NOT_IN_NETWORK, "member", "other_member", "speaker"),
+    ),
     "resource_upload": (
         lambda sc, who: actions.resource_upload(booking=sc.talk.booking, upload=pdf(), by=who),
         (*NOT_IN_NETWORK, "member", "other_member"),
@@ -139,7 +144,8 @@ def scene(talk: Talk) -> Scene:
     )
     hold(past)
     present(past, world.member, world.chair, world.other_member, world.admin, world.speaker)
-    return Scene(talk, contact, held)
+    resource = actions.resource_upload(booking=talk.booking, upload=pdf(), by=world.chair)
+    return Scene(talk, contact, held, resource)
 
 
 def snapshot() -> tuple[object, ...]:

@@ -3,6 +3,7 @@ names cleaned, and files served only to who may see the talk, as attachments."""
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -136,3 +137,41 @@ def test_a_refused_upload_shows_its_reason_beside_the_field(
     assert response.status_code == 400
     assert "The file&#x27;s content is not what its name says" in response.content.decode()
     assert 'id="id_upload_error"' in response.content.decode()
+
+
+def test_the_chair_removes_a_file_after_being_asked_and_it_leaves_storage(
+    talk: Talk, client_for: ClientFor, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = talk.world
+    resource = actions.resource_upload(booking=talk.booking, upload=pdf(), by=world.speaker)
+    stored, storage = resource.file.name, resource.file.storage
+    assert storage.exists(stored)
+    client = client_for(world.chair)
+    page = client.get(reverse("speakers:booking", args=[talk.booking.pk])).content.decode()
+    # The page asks first: the button only opens the question, whose form removes it.
+    assert "<summary" in page and "Remove “slides.pdf” from this talk?" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("speakers:resource_delete", args=[resource.pk]), follow=True)
+    assert "“slides.pdf” is removed" in response.content.decode()
+    assert not Resource.objects.filter(pk=resource.pk).exists()
+    assert not storage.exists(stored)
+    assert client.get(reverse("speakers:resource", args=[resource.pk])).status_code == 404
+
+
+def test_the_speaker_removes_their_own_file_but_not_the_chairs(
+    talk: Talk, client_for: ClientFor
+) -> None:
+    world = talk.world
+    own = actions.resource_upload(booking=talk.booking, upload=pdf("mine.pdf"), by=world.speaker)
+    chairs = actions.resource_upload(booking=talk.booking, upload=pdf("agenda.pdf"), by=world.chair)
+    client = client_for(world.speaker)
+    page = client.get(reverse("speakers:booking", args=[talk.booking.pk])).content.decode()
+    assert "Remove “mine.pdf”" in page and "Remove “agenda.pdf”" not in page
+    response = client.post(reverse("speakers:resource_delete", args=[chairs.pk]), follow=True)
+    assert "the speaker for their own files, can remove this file." in response.content.decode()
+    assert Resource.objects.filter(pk=chairs.pk).exists()
+    assert actions.resource_delete(resource=own, by=world.speaker) == "mine.pdf"
+    assert not Resource.objects.filter(pk=own.pk).exists()
+    # Members, even after the talk, cannot reach the address at all.
+    member = client_for(world.member)
+    assert member.post(reverse("speakers:resource_delete", args=[chairs.pk])).status_code == 404

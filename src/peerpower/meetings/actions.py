@@ -33,12 +33,13 @@ from peerpower.meetings.models import (
 )
 from peerpower.meetings.queries import (
     agenda_template,
-    attendees_of,
-    confirmed_speakers_of,
+    attendees_by_group,
+    confirmed_speakers_for,
     has_confidential_record,
 )
 from peerpower.networks.models import Venue
 from peerpower.speakers import tasks as speaker_tasks
+from peerpower.speakers.queries import clash_message, lock_speakers_of, overlapping_booking
 
 # A meeting moves within a year of the month it stands for; beyond that a date is a slip.
 MOVE_HORIZON_MONTHS = 12
@@ -249,6 +250,12 @@ def meeting_move(
                     "day, or cancel it and hold another meeting."
                 }
             )
+        # The speaker asked for it must not end up in two places at once (their rows locked,
+        # as booking_create locks them, so a booking made meanwhile cannot slip past).
+        speaker_ids = lock_speakers_of(meeting)
+        clash = overlapping_booking(speaker_ids, starts_at, ends_at, besides=meeting.pk)
+        if clash is not None:
+            raise ValidationError({"date": clash_message(clash, moving=True)})
         meeting.starts_at, meeting.ends_at = starts_at, ends_at
         meeting.venue, meeting.online_link = venue, online_link
         meeting.changed_by_hand = True
@@ -550,27 +557,40 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     claimed: list[tuple[int, Meeting, User]] = []
     to_speakers: list[int] = []
     for kind, after, until, setting in windows:
-        meetings = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            started_at=None,
-            starts_at__gt=after,
-            starts_at__lte=until,
-        ).select_related("group")
+        meetings = list(
+            Meeting.objects.filter(
+                status=Meeting.Status.SCHEDULED,
+                started_at=None,
+                starts_at__gt=after,
+                starts_at__lte=until,
+            ).select_related("group")
+        )
+        if not meetings:
+            continue
+        # Who has this reminder already, who should get it, and each confirmed speaker: one
+        # query each for all the window's meetings, however many there are.
+        starts = {m.pk: m.starts_at for m in meetings}
+        sent: dict[int, set[int]] = {m.pk: set() for m in meetings}
+        rows = (
+            ReminderSent.objects.filter(meeting_id__in=list(starts), kind=kind)
+            .exclude(sent_at=None, claimed_at__lte=now - REMINDER_RETRY_AFTER)
+            .values_list("meeting_id", "user_id", "starts_at")
+        )
+        for meeting_id, user_id, starts_at in rows:
+            if starts_at == starts[meeting_id]:
+                sent[meeting_id].add(user_id)
+        attendees = attendees_by_group({m.group_id for m in meetings})
+        speakers = confirmed_speakers_for(list(starts))
         for meeting in meetings:
-            sent = set(
-                ReminderSent.objects.filter(meeting=meeting, kind=kind, starts_at=meeting.starts_at)
-                .exclude(sent_at=None, claimed_at__lte=now - REMINDER_RETRY_AFTER)
-                .values_list("user_id", flat=True)
-            )
-            for user in attendees_of(meeting.group_id):
-                if user.pk in sent or not getattr(user, setting):
+            for user in attendees[meeting.group_id]:
+                if user.pk in sent[meeting.pk] or not getattr(user, setting):
                     continue
                 reminder_id = _claim_reminder(meeting, user, kind, now)
                 if reminder_id is not None:
                     claimed.append((reminder_id, meeting, user))
             # The speaker confirmed for it is reminded too (their own email, no reply links).
-            for user in confirmed_speakers_of(meeting.pk):
-                if user.pk in sent or not getattr(user, setting):
+            for user in speakers[meeting.pk]:
+                if user.pk in sent[meeting.pk] or not getattr(user, setting):
                     continue
                 reminder_id = _claim_reminder(meeting, user, kind, now)
                 if reminder_id is not None:

@@ -1,6 +1,6 @@
 """Which meetings a person sees, and the aggregates the group and home pages show."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -266,17 +266,42 @@ def attendees_of(group_id: int, user_ids: Sequence[int] | None = None) -> list[U
     ]
 
 
-def confirmed_speakers_of(meeting_id: int) -> list[User]:
-    """The speaker confirmed for a meeting (as a list: none or one), with an active account
-    and still holding the speaker role in the network: they get its reminders too."""
+def attendees_by_group(group_ids: Iterable[int]) -> dict[int, list[User]]:
+    """`attendees_of` for several groups in one query: group id → its active members with
+    an active account, by id."""
+    found: dict[int, list[User]] = {g: [] for g in group_ids}
+    memberships = (
+        Membership.objects.filter(group_id__in=list(found), status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("group_id", "user_id")
+    )
+    for m in memberships:
+        if m.user.is_active:
+            found[m.group_id].append(m.user)
+    return found
+
+
+def confirmed_speakers_for(meeting_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The speaker confirmed for each meeting (none or one), with an active account and still
+    holding the speaker role in the network: they get its reminders too. One query for all."""
+    found: dict[int, list[User]] = {m: [] for m in meeting_ids}
     bookings = Booking.objects.filter(
-        meeting_id=meeting_id,
+        meeting_id__in=list(found),
         status=Booking.Status.ACCEPTED,
         speaker__user__is_active=True,
         speaker__user__network_roles__network_id=F("speaker__network_id"),
         speaker__user__network_roles__role="speaker",
     ).select_related("speaker__user")
-    return [b.speaker.user for b in bookings if b.speaker.user is not None]
+    for b in bookings:
+        if b.speaker.user is not None:
+            found[b.meeting_id].append(b.speaker.user)
+    return found
+
+
+def confirmed_speakers_of(meeting_id: int) -> list[User]:
+    """The speaker confirmed for one meeting (as a list: none or one); see
+    `confirmed_speakers_for`."""
+    return confirmed_speakers_for([meeting_id])[meeting_id]
 
 
 def reply_link_for(token: str) -> ReplyLink | None:

@@ -84,7 +84,7 @@ def send_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
                 attachments=[_ics(meeting, user)],
             )
     # The speaker booked for it gets the same change for their own calendar entry.
-    send_speaker_meeting_change(meeting_id=meeting_id)
+    send_speaker_meeting_change(meeting_id=meeting_id, agenda=agenda)
 
 
 @db_task()

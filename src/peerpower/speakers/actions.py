@@ -36,7 +36,13 @@ from peerpower.speakers.models import (
     SpeakerSettings,
     Topic,
 )
-from peerpower.speakers.queries import attended, feedback_closes, settings_for
+from peerpower.speakers.queries import (
+    attended,
+    clash_message,
+    feedback_closes,
+    overlapping_booking,
+    settings_for,
+)
 from peerpower.speakers.sealing import answered_tokens, seal, unseal
 
 logger = logging.getLogger(__name__)
@@ -187,21 +193,6 @@ def bureau_settings_update(
 # --- bookings
 
 
-def _overlapping(speaker: Speaker, meeting: Meeting) -> Booking | None:
-    return (
-        Booking.objects.filter(
-            speaker=speaker,
-            status__in=Booking.LIVE,
-            meeting__status=Meeting.Status.SCHEDULED,
-            meeting__starts_at__lt=meeting.ends_at,
-            meeting__ends_at__gt=meeting.starts_at,
-        )
-        .exclude(meeting=meeting)
-        .select_related("meeting__group")
-        .first()
-    )
-
-
 def booking_create(
     *,
     meeting: Meeting,
@@ -216,7 +207,7 @@ def booking_create(
     one that already has a speaker asked, a speaker without a log-in, and a speaker booked for
     another meeting at an overlapping time. Locks the meeting and the speaker rows, so two
     chairs booking at once cannot both get the segment or the speaker."""
-    require(by, "speakers.book", meeting)
+    require(by, "speakers.manage_booking", meeting)
     title = " ".join(talk_title.split())
     if not title:
         raise ValidationError({"talk_title": "Give the talk a title."})
@@ -255,15 +246,11 @@ def booking_create(
                     " them; once they accept, they answer bookings from their own page."
                 }
             )
-        clash = _overlapping(speaker, meeting)
+        clash = overlapping_booking(
+            [speaker.pk], meeting.starts_at, meeting.ends_at, besides=meeting.pk
+        )
         if clash is not None:
-            raise ValidationError(
-                {
-                    "speaker": f"{speaker.name} is already booked for {clash.meeting.group.name}"
-                    f" on {timezone.localtime(clash.meeting.starts_at):%-d %B %Y at %H:%M},"
-                    " which overlaps this meeting."
-                }
-            )
+            raise ValidationError({"speaker": clash_message(clash)})
         booking = Booking.objects.create(
             meeting=meeting,
             speaker=speaker,
@@ -286,7 +273,8 @@ def _lock(booking: Booking) -> Booking:
 
 def booking_accept(*, booking: Booking, by: User) -> Booking:
     """The speaker says yes: the talk goes into the meeting's agenda, page and members'
-    calendars. Locks the booking."""
+    calendars, and the speaker's own calendar entry is sent again as confirmed with a higher
+    SEQUENCE (the booking's revision rises), so it replaces the request. Locks the booking."""
     require(by, "speakers.answer", booking)
     with transaction.atomic():
         booking = _lock(booking)
@@ -296,7 +284,8 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
             raise ValidationError("This meeting is cancelled or has already begun.")
         booking.status = Booking.Status.ACCEPTED
         booking.answered_at = timezone.now()
-        booking.save(update_fields=["status", "answered_at"])
+        booking.revision += 1
+        booking.save(update_fields=["status", "answered_at", "revision"])
         transaction.on_commit(lambda: tasks.send_booking_answer(booking_id=booking.pk))
     return booking
 
@@ -328,7 +317,7 @@ def booking_decline(
 def booking_withdraw(*, booking: Booking, by: User) -> Booking:
     """The chair takes back a booking (pending or confirmed, before the meeting): the speaker
     gets a CANCEL for the calendar entry. Locks the booking."""
-    require(by, "speakers.withdraw", booking)
+    require(by, "speakers.manage_booking", booking)
     with transaction.atomic():
         booking = _lock(booking)
         if not booking.is_live:
@@ -517,3 +506,17 @@ def resource_upload(*, booking: Booking, upload: UploadedFile, by: User) -> Reso
         resource.file.save("upload", upload, save=False)
         resource.save()
     return resource
+
+
+def resource_delete(*, resource: Resource, by: User) -> str:
+    """Remove a file from a booking: the chair or an admin any, the speaker their own while
+    the booking stands. The row goes at once; the stored file once the transaction commits
+    (so a rollback keeps both). Returns the file's shown name, for the page to say."""
+    require(by, "speakers.delete_resource", resource)
+    name = resource.name
+    stored = resource.file.name
+    storage = resource.file.storage
+    with transaction.atomic():
+        Resource.objects.filter(pk=resource.pk).delete()
+        transaction.on_commit(lambda: storage.delete(stored))
+    return name

@@ -174,6 +174,10 @@ class ResourceForm(forms.Form):
     )
 
 
+class ResourceDeleteForm(forms.Form):
+    """Removing a file asks nothing more (the page asked first): the button is the request."""
+
+
 class BureauSettingsForm(forms.ModelForm[SpeakerSettings]):
     topics = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
-from peerpower.groups.models import PeerGroup
+from peerpower.groups.models import Membership, PeerGroup
 from peerpower.meetings.models import AgendaItem, Meeting, Participation
 from peerpower.networks.models import AgendaSegmentKind, Network, NetworkRole
 from peerpower.speakers.models import (
@@ -260,6 +260,74 @@ def bookable_meetings(
         .select_related("group")
         .order_by("starts_at")
     )
+
+
+def overlapping_booking(
+    speaker_ids: Sequence[int], starts_at: datetime, ends_at: datetime, *, besides: int
+) -> Booking | None:
+    """A live booking of one of these speakers at a scheduled meeting, other than meeting
+    `besides`, that overlaps the time from `starts_at` to `ends_at`."""
+    if not speaker_ids:
+        return None
+    return (
+        Booking.objects.filter(
+            speaker_id__in=speaker_ids,
+            status__in=Booking.LIVE,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__lt=ends_at,
+            meeting__ends_at__gt=starts_at,
+        )
+        .exclude(meeting_id=besides)
+        .select_related("meeting__group", "speaker")
+        .order_by("meeting__starts_at")
+        .first()
+    )
+
+
+def lock_speakers_of(meeting: Meeting) -> list[int]:
+    """The speakers with a live booking for the meeting, their rows locked until the
+    transaction ends (as `booking_create` locks them): their ids."""
+    ids = list(
+        Booking.objects.filter(meeting_id=meeting.pk, status__in=Booking.LIVE).values_list(
+            "speaker_id", flat=True
+        )
+    )
+    if ids:
+        list(Speaker.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    return ids
+
+
+def clash_message(clash: Booking, *, moving: bool = False) -> str:
+    """What a chair is told when a speaker would be in two places at once."""
+    when = f"{timezone.localtime(clash.meeting.starts_at):%-d %B %Y at %H:%M}"
+    where = f"{clash.speaker.name} is already booked for {clash.meeting.group.name} on {when}"
+    if moving:
+        return (
+            f"{where}, which this new time would overlap. Choose another time, or withdraw"
+            " the speaker's booking first."
+        )
+    return f"{where}, which overlaps this meeting."
+
+
+def answer_recipients(booking: Booking) -> list[User]:
+    """Who hears a speaker's yes or no: whoever booked them while they still look after the
+    group's bookings (its active chair or a network admin); otherwise the group's active
+    chair now, so a former chair is told nothing more of the group."""
+    meeting = booking.meeting
+    booked_by = booking.booked_by
+    if (
+        booked_by is not None
+        and booked_by.is_active
+        and access_for(booked_by).can_manage_group(meeting.group_id, meeting.group.network_id)
+    ):
+        return [booked_by]
+    chairs = Membership.objects.filter(
+        group_id=meeting.group_id,
+        role=Membership.Role.CHAIR,
+        status=Membership.Status.ACTIVE,
+        user__is_active=True,
+    ).select_related("user")
+    return [m.user for m in chairs]
 
 
 def live_booking_of(meeting: Meeting) -> Booking | None:

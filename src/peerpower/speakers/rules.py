@@ -78,6 +78,32 @@ def manages_booking(user: object, booking: Booking) -> bool:
 
 
 @rules.predicate
+def manages_bookings(user: object, obj: Network | Meeting | Booking) -> bool:
+    """Who books, withdraws and looks after speakers' bookings: for a booking or a meeting,
+    its group's active chair and its network's admins; for a network (the booking page,
+    before a meeting is chosen), its admins and the chairs of its groups."""
+    if isinstance(obj, Booking):
+        return bool(manages_booking(user, obj))
+    if isinstance(obj, Meeting):
+        return bool(manages_meeting(user, obj))
+    return bool(admin_or_chair(user, obj))
+
+
+@rules.predicate
+def can_delete_resource(user: object, resource: Resource) -> bool:
+    """Whoever manages the booking removes any of its files; the speaker, while the booking
+    stands, the ones they attached."""
+    booking = resource.booking
+    if manages_booking(user, booking):
+        return True
+    return (
+        booking.is_live
+        and bool(is_booked_speaker(user, booking))
+        and resource.uploaded_by_id == getattr(user, "pk", None)
+    )
+
+
+@rules.predicate
 def is_booked_speaker(user: object, booking: Booking) -> bool:
     return bool(is_the_speaker(user, booking.speaker))
 
@@ -163,8 +189,8 @@ rule(
     administers,
     refusal="Only the network's admins keep the bureau's topics and settings.",
 )
-rule("speakers.book", manages_meeting, refusal=MANAGE)
-rule("speakers.withdraw", manages_booking, refusal=MANAGE)
+# One rule for booking a speaker, withdrawing a booking, and every page and button of it.
+rule("speakers.manage_booking", manages_bookings, refusal=MANAGE)
 rule(
     "speakers.answer",
     is_booked_speaker,
@@ -179,6 +205,12 @@ rule(
     "speakers.upload",
     is_booked_speaker | manages_booking,
     refusal="Only the speaker and the group's chair and admins can attach files to this talk.",
+)
+rule(
+    "speakers.delete_resource",
+    can_delete_resource,
+    refusal="Only the group's chair and admins, and the speaker for their own files, can remove"
+    " this file.",
 )
 rule(
     "speakers.read_resource",

@@ -13,6 +13,7 @@ from peerpower.meetings.models import ReminderSent, timed_agenda
 from peerpower.networks.models import NetworkRole
 from peerpower.speakers.calendar import speaker_ics
 from peerpower.speakers.models import Booking
+from peerpower.speakers.queries import answer_recipients
 
 
 def _booking(booking_id: int) -> Booking | None:
@@ -24,7 +25,7 @@ def _booking(booking_id: int) -> Booking | None:
     )
 
 
-def _send_to_speaker(booking: Booking, prefix: str) -> None:
+def _send_to_speaker(booking: Booking, prefix: str, *, agenda: bool = False) -> None:
     user = booking.speaker.user
     # Someone whose account was closed or whose speaker role was taken away is told nothing
     # more of the meeting (its venue, link and agenda).
@@ -46,6 +47,7 @@ def _send_to_speaker(booking: Booking, prefix: str) -> None:
                 "meeting": meeting,
                 "segments": timed_agenda(meeting, list(meeting.agenda_items.all()), booking),
                 "zone_differs": user.time_zone != meeting.group.time_zone,
+                "agenda_changed": agenda,
             },
             attachments=[
                 Attachment(
@@ -76,32 +78,33 @@ def send_booking_withdrawn(*, booking_id: int) -> None:
 
 @db_task()
 def send_booking_answer(*, booking_id: int) -> None:
-    """The chair who booked hears the speaker's yes or no (with any reason and other dates);
-    a yes also sends the speaker their confirmed calendar entry."""
+    """The chair hears the speaker's yes or no (with any reason and other dates): whoever
+    booked while they still manage the group, otherwise its current chair; a yes also sends
+    the speaker their confirmed calendar entry."""
     booking = _booking(booking_id)
     if booking is None:
         return
     if booking.status == Booking.Status.ACCEPTED:
         _send_to_speaker(booking, "speakers/email/booking_confirmed")
-    chair = booking.booked_by
-    if chair is None or not chair.is_active:
-        return
-    with timezone.override(chair.time_zone):
-        send_templated_email(
-            to=chair.email,
-            template_prefix="speakers/email/booking_answer",
-            context={"user": chair, "booking": booking, "meeting": booking.meeting},
-        )
+    # Whoever booked, while they still look after the group's bookings; else its chair now.
+    for chair in answer_recipients(booking):
+        with timezone.override(chair.time_zone):
+            send_templated_email(
+                to=chair.email,
+                template_prefix="speakers/email/booking_answer",
+                context={"user": chair, "booking": booking, "meeting": booking.meeting},
+            )
 
 
 @db_task()
-def send_speaker_meeting_change(*, meeting_id: int) -> None:
-    """The meeting moved or was cancelled (or reinstated): the booked speaker's calendar entry
-    is updated (REQUEST) or cancelled (CANCEL), with a higher SEQUENCE."""
+def send_speaker_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
+    """The meeting moved or was cancelled (or reinstated), or with `agenda` its running
+    order's times changed (the members' "Agenda times changed" update): the booked speaker's
+    calendar entry is updated (REQUEST) or cancelled (CANCEL), with a higher SEQUENCE."""
     for booking in Booking.objects.filter(meeting_id=meeting_id, status__in=Booking.LIVE):
         fresh = _booking(booking.pk)
         if fresh is not None:
-            _send_to_speaker(fresh, "speakers/email/meeting_changed")
+            _send_to_speaker(fresh, "speakers/email/meeting_changed", agenda=agenda)
 
 
 @db_task()

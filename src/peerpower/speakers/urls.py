@@ -24,5 +24,6 @@ urlpatterns = [
     path("bookings/<int:pk>/resources/", views.resource_upload, name="upload"),
     path("bookings/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("resources/<int:pk>/", views.resource_download, name="resource"),
+    path("resources/<int:pk>/delete/", views.resource_delete, name="resource_delete"),
     path("groups/<int:pk>/programme/", views.group_programme, name="programme"),
 ]

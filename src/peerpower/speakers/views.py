@@ -31,6 +31,7 @@ from peerpower.speakers.forms import (
     DirectoryForm,
     FeedbackForm,
     ProfileForm,
+    ResourceDeleteForm,
     ResourceForm,
 )
 from peerpower.speakers.models import Booking, Resource, Speaker, Topic
@@ -135,7 +136,7 @@ def profile(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "see_contact": can(request.user, "speakers.see_contact", speaker),
             "can_edit": can(request.user, "speakers.edit_profile", speaker),
             "can_invite": can(request.user, "speakers.invite", speaker) and speaker.user_id is None,
-            "can_book": can(request.user, "speakers.add_contact", speaker.network),
+            "can_book": can(request.user, "speakers.manage_booking", speaker.network),
         },
     )
 
@@ -215,7 +216,7 @@ def bureau_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     speaker = get_speaker_for_user(request, pk)
-    if not can(request.user, "speakers.add_contact", speaker.network):
+    if not can(request.user, "speakers.manage_booking", speaker.network):
         raise Http404
     meetings = queries.bookable_meetings(request.user, speaker.network)
     titles = speaker.talk_titles
@@ -265,11 +266,13 @@ def _booking_context(
         "segments": timed_agenda(meeting, list(meeting.agenda_items.order_by("position")), booking),
         "attending": attending,
         "is_speaker": can(request.user, "speakers.answer", booking),
-        "can_withdraw": can(request.user, "speakers.withdraw", booking)
+        "can_withdraw": can(request.user, "speakers.manage_booking", booking)
         and booking.is_live
         and not meeting.has_started(),
         "can_upload": can(request.user, "speakers.upload", booking) and booking.is_live,
-        "resources": list(booking.resources.all()),
+        "resources": [
+            (r, can(request.user, "speakers.delete_resource", r)) for r in booking.resources.all()
+        ],
         "summary": queries.feedback_summary(booking, settings.questions)
         if see_feedback and meeting.has_ended()
         else None,
@@ -300,7 +303,7 @@ def _booking_context(
 @require_GET
 def booking_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     booking = get_booking_for_user(request, pk)
-    if not booking.is_live and not can(request.user, "speakers.book", booking.meeting):
+    if not booking.is_live and not can(request.user, "speakers.manage_booking", booking):
         # The speaker of a withdrawn or declined booking sees that, and nothing of the meeting
         # (its venue, link and agenda may have changed since).
         return render(request, "speakers/booking_closed.html", {"booking": booking})
@@ -484,6 +487,25 @@ def resource_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def resource_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Remove a file (the booking page asks first). Someone who may not see the booking gets
+    a 404; someone who may see it but not remove this file is told why."""
+    resource = get_object_or_404(
+        Resource.objects.select_related("booking__meeting__group", "booking__speaker"), pk=pk
+    )
+    booking = get_booking_for_user(request, resource.booking_id)
+    form = ResourceDeleteForm(request.POST)
+    if form.is_valid():
+        try:
+            name = actions.resource_delete(resource=resource, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"“{name}” is removed; nobody can download it now.")
+    return redirect("speakers:booking", booking.pk)
 
 
 # --- the programme
