@@ -253,7 +253,7 @@ SECTIONS: tuple[Section, ...] = (
 NOT_EXPORTED: dict[str, str] = {
     "issues.Note": "notes are the scribe's record of what others said about an issue",
     "issues.RoomState": "the live room's state (who is scribe) is the group's, not the person's",
-    "speakers.FeedbackGiven": "anonymous feedback is linked to nobody, by design",
+    "speakers.FeedbackGiven": "a keyed hash of who answered: it names nobody without the key",
     "speakers.FeedbackResponse": "anonymous feedback is linked to nobody, by design",
     "meetings.ReminderSent": "a record that a reminder email went out",
     "meetings.ReplyLink": "one-click reply links: a secret, not information about the person",
