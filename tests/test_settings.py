@@ -20,6 +20,9 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
         "EMAIL_HOST": "smtp.example.org",
         # Two-factor secrets are encrypted with it; production has no fallback (see below).
         "PEERPOWER_MFA_KEY": "Jz0KxkQnYSh5dJ3-Ko_TL8vYHc3xrJ2yHdbUQ7bhGfE=",
+        # Keys kept outside the database for speaker feedback and for backups (warned of below).
+        "PEERPOWER_FEEDBACK_KEY": "a-feedback-key-kept-outside-the-database-0123456789",
+        "PEERPOWER_BACKUP_KEY": "mVz3tV1QO0n2pWmKp8m3m4gq0G8vXr9y9w8bqJpZ1yA=",
     }
     # The browser tests' conftest sets this for Playwright in this process; production has it not.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -107,3 +110,26 @@ def test_check_deploy_warns_when_email_would_not_be_sent(tmp_path: Path) -> None
         check=False,
     )
     assert "peerpower.W001" in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_the_feedback_and_backup_keys_are_not_set(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "peerpower.example.org",
+        "PEERPOWER_VAR_DIR": str(tmp_path),
+        "PEERPOWER_FEEDBACK_KEY": "",
+        "PEERPOWER_BACKUP_KEY": "",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    printed = result.stderr + result.stdout
+    assert "peerpower.W002) PEERPOWER_FEEDBACK_KEY is not set" in printed
+    assert "peerpower.W003) PEERPOWER_BACKUP_KEY is not set" in printed

@@ -20,3 +20,30 @@ def email_is_sent(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register("security", deploy=True)
+def keys_outside_the_database(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Two keys that keep confidential things apart from the database. Without the feedback key,
+    one is derived from SECRET_KEY, so changing SECRET_KEY would lose the answers of feedback
+    windows still open; without the backup key, `manage.py backup` refuses to run encrypted."""
+    found: list[CheckMessage] = []
+    if not settings.PEERPOWER_FEEDBACK_KEYS:
+        found.append(
+            CheckWarning(
+                "PEERPOWER_FEEDBACK_KEY is not set: the key that seals who has answered speaker "
+                "feedback is derived from SECRET_KEY.",
+                hint="Set PEERPOWER_FEEDBACK_KEY before you ever change SECRET_KEY "
+                "(docs/operators.md).",
+                id="peerpower.W002",
+            )
+        )
+    if not settings.PEERPOWER_BACKUP_KEYS:
+        found.append(
+            CheckWarning(
+                "PEERPOWER_BACKUP_KEY is not set: backups cannot be encrypted.",
+                hint="Make one with `manage.py backup --new-key`; keep it apart from the backups.",
+                id="peerpower.W003",
+            )
+        )
+    return found
