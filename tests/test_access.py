@@ -238,6 +238,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The chair sees the guests expected (and approves them); the admins too.
     "guests:meeting_guests": only({"chair": 200, "admin": 200}),
     "guests:chair_decide": GUEST_POST_ONLY,
+    # Coaching: everyone logged in has a coaching page (their own engagements, maybe none).
+    "coaching:home": everyone(200),
+    # The engagement (allowance, what is left): its member, its coach and the network's admins.
+    "coaching:engagement": only({"member": 200, "coach": 200, "admin": 200}),
+    "coaching:book": only({"member": 200}),
+    # A session, its agenda and notes: the coach and the member only, never an admin.
+    "coaching:session": only({"member": 200, "coach": 200}),
+    "coaching:reschedule": only({"member": 200, "coach": 200}),
+    "coaching:manage": only({"admin": 200}),
+    "coaching:utilisation": only({"admin": 200}),
+    "coaching:utilisation_csv": only({"admin": 200}),
+    "coaching:profile": only({"coach": 200}),
+    **{
+        f"coaching:{name}": POST_ONLY
+        for name in (
+            "change",
+            "goal_add",
+            "goal_progress",
+            "goal_link",
+            "cancel",
+            "waive",
+            "mark",
+            "note",
+            "rule_remove",
+            "exception_remove",
+            "settings",
+            "rule_add",
+            "exception_add",
+        )
+    },
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -290,6 +320,20 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "guests:application": only({"admin": 400}),
     # The chair decides; an admin is told the rule's refusal (both sent back to the page).
     "guests:chair_decide": only({"chair": 302, "admin": 302}),
+    # Only the network's admins change an engagement; its member and coach are told so.
+    "coaching:change": only({"member": 302, "coach": 302, "admin": 400}),
+    "coaching:goal_add": only({"member": 400, "coach": 400}),  # no title
+    "coaching:goal_progress": only({"member": 302, "coach": 302}),
+    "coaching:goal_link": only({"member": 302, "coach": 302}),
+    "coaching:cancel": only({"member": 302, "coach": 302}),
+    "coaching:waive": only({"member": 302, "coach": 302}),
+    "coaching:mark": only({"member": 302, "coach": 302}),
+    "coaching:note": only({"member": 400, "coach": 400}),  # no text
+    "coaching:rule_remove": only({"coach": 302}),
+    "coaching:exception_remove": only({"coach": 302}),
+    "coaching:settings": only({"admin": 400}),
+    "coaching:rule_add": only({"coach": 400}),
+    "coaching:exception_add": only({"coach": 400}),
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -446,6 +490,21 @@ def guest_objects(world: World, name: str) -> Objects:
     return {**objects, "token": token} if token else objects
 
 
+def coaching_objects(world: World, name: str) -> Objects:
+    """The world's coach (with hours) coaching the world's member; a fresh booked session
+    each time (a cancel takes one), a goal, weekly hours and a day off."""
+    from tests.coaching.builders import coaching_world
+
+    objects = coaching_world(world)
+    return {
+        "engagement": objects.engagement.pk,
+        "session": objects.session.pk,
+        "goal": objects.goal.pk,
+        "rule": objects.rule.pk,
+        "exception": objects.exception.pk,
+    }
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -459,6 +518,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "groups:proposal": proposal_objects,
     "guests": guest_objects,
     "privacy:person": lambda world, name: {"person": world.member.pk},
+    "coaching": coaching_objects,
 }
 
 

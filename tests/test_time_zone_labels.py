@@ -36,6 +36,10 @@ UNLABELLED = {
     # A speaker's running order follows the line that names their zone.
     "speakers/templates/speakers/email/_logistics.txt",
     "speakers/templates/speakers/email/_logistics.html",
+    # Free coaching times: the list's legend names the viewer's zone once.
+    "coaching/templates/coaching/_slots.html",
+    # A coach's weekly hours and days off, under a heading that names their working zone.
+    "coaching/templates/coaching/profile.html",
 }
 SHOWS_A_TIME = re.compile(r"\|time:|H:i")
 # A line that names the zone itself (the reader's, or the moment's own) is labelled too.

@@ -51,6 +51,15 @@ PK_OF: dict[str, str] = {
     "guests:chair_decide": "meeting",
     "guests:avoid_remove": "avoid",
     "privacy:person": "person",  # a person of the network, by user id
+    "coaching": "engagement",
+    **{
+        f"coaching:{name}": "session"
+        for name in ("session", "reschedule", "cancel", "waive", "mark", "note")
+    },
+    "coaching:goal_progress": "goal",
+    "coaching:goal_link": "goal",
+    "coaching:rule_remove": "rule",
+    "coaching:exception_remove": "exception",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

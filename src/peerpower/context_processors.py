@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from peerpower.groups.access import access_for
 from peerpower.guests.queries import is_guest_only
+from peerpower.networks.models import NetworkRole
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -20,6 +21,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             lambda: bool(
                 access_for(request.user).current_group_ids()
                 or access_for(request.user).administered_network_ids()
+            )
+        ),
+        # Coaching: for coaches and people in a group (from the access already loaded).
+        "nav_coaching": SimpleLazyObject(
+            lambda: bool(
+                access_for(request.user).current_group_ids()
+                or any(
+                    NetworkRole.Role.COACH in roles
+                    for roles in access_for(request.user).roles.values()
+                )
             )
         ),
     }

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "peerpower.guests",
     "peerpower.backups",
     "peerpower.privacy",
+    "peerpower.coaching",
     "peerpower.demo",
 ]
 

@@ -20,7 +20,8 @@ def test_the_demo_loads_once_and_prints_a_login_per_role(db: None) -> None:
     for email in ("admin@", "chair@", "member@", "coach@", "speaker@", "guest@"):
         assert f"{email}demo.peerpower.test" in text
     assert PeerGroup.objects.count() == 4
-    assert User.objects.count() == 3 + 3 * 11 + 3 + 2  # + a guest and a past visitor
+    # + a guest and a past visitor, + two more coaches
+    assert User.objects.count() == 3 + 3 * 11 + 3 + 2 + 2
     tuesday = PeerGroup.objects.get(name="Tuesday Leaders")
     assert Meeting.objects.filter(group=tuesday, status="scheduled").count() >= 12 + 6
     assert Issue.objects.filter(group=tuesday).count() == 4
@@ -71,3 +72,19 @@ def test_the_demo_has_guests_in_every_state(db: None) -> None:
         GuestRequest.objects.filter(status="invited", meeting__starts_at__gt=timezone.now()).count()
         == 2
     )
+
+
+def test_the_demo_has_coaching_in_two_zones_with_a_waived_late_cancellation(db: None) -> None:
+    from peerpower.coaching.models import CoachProfile, Engagement, Session, SessionNote
+
+    call_command("load_demo", stdout=StringIO())
+    assert CoachProfile.objects.count() == 3
+    assert set(CoachProfile.objects.values_list("time_zone", flat=True)) == {
+        "Europe/London",
+        "America/New_York",
+    }
+    assert Engagement.objects.count() == 6
+    assert Session.objects.filter(status="held").count() == 12
+    assert SessionNote.objects.filter(kind="private").count() == 12
+    assert Session.objects.filter(late=True, waived=True).count() == 1
+    assert Session.objects.filter(status="booked", starts_at__gt=timezone.now()).count() == 6

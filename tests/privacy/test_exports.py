@@ -87,6 +87,10 @@ def test_the_admin_copy_is_of_their_network_and_leaves_out_what_was_said_in_conf
         "support",
         "issue_reads",
         "organisations_to_avoid",
+        # Coaching: notes, goals and progress are the coach's and the member's only.
+        "coaching_notes",
+        "coaching_goals",
+        "coaching_progress",
     }
     groups = {row["group__name"] for row in data["sections"]["memberships"]}
     assert groups == {world.group.name}  # not their place in the other network's group

@@ -67,7 +67,19 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # django-stubs: UserA
     search_fields = ("email", "name")
     fieldsets = (
         (None, {"fields": ("email", "password_note")}),
-        ("Profile", {"fields": ("name", "time_zone", "remind_week_before", "remind_day_before")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "name",
+                    "time_zone",
+                    "remind_week_before",
+                    "remind_day_before",
+                    "remind_coaching_day_before",
+                    "remind_coaching_hour_before",
+                )
+            },
+        ),
         (
             "Access",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

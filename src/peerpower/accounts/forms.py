@@ -78,4 +78,11 @@ class AccountSettingsForm(forms.ModelForm[User]):
 
     class Meta:
         model = User
-        fields = ("name", "time_zone", "remind_week_before", "remind_day_before")
+        fields = (
+            "name",
+            "time_zone",
+            "remind_week_before",
+            "remind_day_before",
+            "remind_coaching_day_before",
+            "remind_coaching_hour_before",
+        )

@@ -50,6 +50,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     remind_week_before = models.BooleanField("email me a week before each meeting", default=True)
     remind_day_before = models.BooleanField("email me the day before each meeting", default=True)
+    remind_coaching_day_before = models.BooleanField(
+        "email me the day before each coaching session", default=True
+    )
+    remind_coaching_hour_before = models.BooleanField(
+        "email me an hour before each coaching session", default=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -153,3 +153,38 @@ def validate_time_zone(value: str) -> None:
 def local_to_utc(day: date, at: time, zone: str) -> datetime:
     """The aware datetime for a wall-clock time on a day in a zone (DST-safe)."""
     return datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def strict_local_to_utc(day: date, at: time, zone: str, *, offset: int | None = None) -> datetime:
+    """The aware datetime for a wall-clock time a person typed, refusing what cannot be meant
+    one way: a time that does not exist that day (the clocks went forward past it), or one
+    that occurs twice (the clocks went back over it) unless `offset` (minutes east of UTC)
+    says which. Raises ValidationError with the reason."""
+    tz = zoneinfo.ZoneInfo(zone)
+    first = datetime.combine(day, at, tzinfo=tz)
+    second = first.replace(fold=1)
+    offsets = {first.utcoffset(), second.utcoffset()}
+    naive = datetime.combine(day, at)
+    if first.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward then.",
+            code="nonexistent",
+            params={"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone},
+        )
+    if offset is not None:
+        for candidate in (first, second):
+            given = candidate.utcoffset()
+            if given is not None and int(given.total_seconds() // 60) == offset:
+                return candidate.astimezone(zoneinfo.ZoneInfo("UTC"))
+        raise ValidationError(
+            "That time and offset do not match %(zone)s.", code="offset", params={"zone": zone}
+        )
+    if len(offsets) > 1:
+        raise ValidationError(
+            "%(time)s happens twice on %(day)s in %(zone)s (the clocks go back): "
+            "choose one of the times offered.",
+            code="ambiguous",
+            params={"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone},
+        )
+    # In UTC: an aware time in a repeated hour compares unequal to every other zone's.
+    return first.astimezone(zoneinfo.ZoneInfo("UTC"))

@@ -23,6 +23,14 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from peerpower.accounts.models import Invitation, User
+from peerpower.coaching.models import (
+    CoachProfile,
+    Engagement,
+    Goal,
+    GoalUpdate,
+    Session,
+    SessionNote,
+)
 from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
@@ -59,6 +67,8 @@ SECTIONS: tuple[Section, ...] = (
             "is_active",
             "remind_week_before",
             "remind_day_before",
+            "remind_coaching_day_before",
+            "remind_coaching_hour_before",
         ),
         network=None,
     ),
@@ -246,6 +256,81 @@ SECTIONS: tuple[Section, ...] = (
         ),
         network="network",
     ),
+    Section(
+        "coach_profiles",
+        "Coach profiles",
+        lambda u: CoachProfile.objects.filter(user=u).order_by("pk"),
+        (
+            "network__name",
+            "biography",
+            "time_zone",
+            "buffer_minutes",
+            "notice_hours",
+            "horizon_days",
+            "lengths",
+            "where",
+            "where_detail",
+        ),
+        network="network",
+    ),
+    Section(
+        "coaching_engagements",
+        "Coaching engagements",
+        lambda u: Engagement.objects.filter(Q(member=u) | Q(coach__user=u)).order_by("pk"),
+        (
+            "network__name",
+            "coach__user__name",
+            "member__name",
+            "unit",
+            "allowance",
+            "starts_on",
+            "ends_on",
+            "status",
+        ),
+        network="network",
+    ),
+    Section(
+        "coaching_sessions",
+        "Coaching sessions",
+        lambda u: Session.objects.filter(Q(member=u) | Q(coach=u)).order_by("starts_at"),
+        (
+            "coach__name",
+            "member__name",
+            "starts_at",
+            "ends_at",
+            "status",
+            "late",
+            "waived",
+            "agenda",
+        ),
+        network="engagement__network",
+        # What the member wants to work on is the coach's and the member's only.
+        private_fields=("agenda",),
+    ),
+    Section(
+        "coaching_notes",
+        "Notes you wrote on coaching sessions",
+        lambda u: SessionNote.objects.filter(author=u).order_by("created_at"),
+        ("session__starts_at", "kind", "text", "created_at"),
+        network="session__engagement__network",
+        confidential=True,
+    ),
+    Section(
+        "coaching_goals",
+        "Your coaching goals",
+        lambda u: Goal.objects.filter(engagement__member=u).order_by("created_at"),
+        ("title", "commitment__text", "commitment__due_on", "created_at"),
+        network="engagement__network",
+        confidential=True,
+    ),
+    Section(
+        "coaching_progress",
+        "Your progress on coaching goals",
+        lambda u: GoalUpdate.objects.filter(by=u).order_by("created_at"),
+        ("goal__title", "text", "rating", "created_at"),
+        network="goal__engagement__network",
+        confidential=True,
+    ),
 )
 
 # Models with a link to a person that no section exports, and why (the test holds every model
@@ -260,6 +345,7 @@ NOT_EXPORTED: dict[str, str] = {
     "networks.ReplyReminder": "a record that a chair reminded the group",
     "speakers.Resource": "a talk's slides and handouts: the speaker downloads them from the talk",
     "guests.ConflictFinding": "an admin's decision on a guest's possible conflict (who decided)",
+    "coaching.SessionReminder": "a record that a coaching reminder email went out",
 }
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerpower.accounts.models import User
+from peerpower.coaching.demo import load_coaching
 from peerpower.demo.speakers import load_speakers
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests.demo import load_guests
@@ -289,6 +290,7 @@ class Command(BaseCommand):
             rng,
         )
         load_guests(network, admin, self._user)
+        load_coaching(network, coach, self._user)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
