@@ -151,6 +151,7 @@ check-chromium:
 bench: venv
 	$(PY) bench/run.py
 	$(PY) bench/room.py
+	$(PY) bench/coaching.py
 
 # The formation solver against the published best-known values (../shared/mdgp/): 12 instances
 # x 5 seeds at the literature's time limits, 48 minutes of CPU; BENCH_FORMATION_ARGS="--jobs 2"
