@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peerpower.accounts.models import User
+from peerpower.fees import actions as fee_actions
 from peerpower.groups.models import PeerGroup
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole
@@ -32,6 +33,8 @@ class World:
     outsider: User
     # Invited as a guest to the group's next meeting, pledged (tests/guests/builders.py).
     guest: User
+    # The contact of a sponsor that funds places in the network (fees): no group, no role.
+    sponsor: User
 
     def next_meeting(self) -> Meeting:
         return Meeting.objects.filter(group=self.group, starts_at__gt=timezone.now()).order_by(
@@ -64,6 +67,8 @@ def world(db: None) -> World:
         "starts_at"
     )[0]
     _, guest = guest_builders.guest_user(network, next_meeting, admin)
+    sponsor = factories.make_user("Sam Sponsor")
+    fee_actions.sponsor_create(network=network, name="Local Funder", by=admin).contacts.add(sponsor)
     return World(
         network,
         group,
@@ -77,6 +82,7 @@ def world(db: None) -> World:
         speaker,
         outsider,
         guest,
+        sponsor,
     )
 
 

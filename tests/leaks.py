@@ -128,6 +128,8 @@ def outsiders(world: World, *, joined_after: date | None = None) -> dict[str, Us
         "speaker": world.speaker,
         # Invited as a guest to the group's next meeting, pledged (tests/guests/builders.py).
         "guest": world.guest,
+        # A sponsor's contact sees aggregates of the places their sponsor funds, nothing else.
+        "sponsor": world.sponsor,
         "former member": world.former_member,
     }
     if joined_after is not None:

@@ -6,7 +6,7 @@ deciding who may see it.
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, User, hash_token
+from peerpower.fees import actions as fee_actions
+from peerpower.fees.models import Bursary, FeePlan, Invoice, Place, Sponsor
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.models import Membership
 from peerpower.guests import actions as guest_actions
@@ -46,6 +48,7 @@ ROLES = [
     # The admin of a second network on the same install, with its own group and member: they
     # must reach nothing of the first network that its own admin reaches (`people` below).
     "other_admin",
+    "sponsor",  # a sponsor's contact (fees app): no group, no network role
 ]
 LOGIN = 302  # anonymous people are sent to the log-in page
 # Sent with every response, whatever its status (peerpower.lib.security and Django's own).
@@ -238,6 +241,40 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The chair sees the guests expected (and approves them); the admins too.
     "guests:meeting_guests": only({"chair": 200, "admin": 200}),
     "guests:chair_decide": GUEST_POST_ONLY,
+    # Fees: the network's admins run everything; a member sees their own place, invoices and
+    # bursary application; the chair sees nothing of anyone's fees; a sponsor's contact sees
+    # only their sponsor's aggregate page.
+    **{
+        f"fees:{name}": only({"admin": 200})
+        for name in (
+            "overview",
+            "settings",
+            "plan_create",
+            "plan",
+            "plan_version",
+            "billing",
+            "places",
+            "place_create",
+            "place",
+            "invoices",
+            "credit",
+            "export",
+            "bursaries",
+            "sponsors",
+            "sponsor",
+        )
+    },
+    "fees:plan_retire": POST_ONLY,
+    "fees:place_renew": POST_ONLY,
+    "fees:invoice_issue": POST_ONLY,
+    "fees:agreement_invoice": POST_ONLY,
+    "fees:mine": everyone(200),
+    "fees:invoice": only({"admin": 200, "member": 200}),  # the member's own place's
+    "fees:invoice_pdf": only({"admin": 200, "member": 200}),
+    "fees:bursary": only({"admin": 200, "member": 200}),  # the member applied
+    # Any current member of one of the network's groups may apply (not a former member).
+    "fees:bursary_apply": only({"member": 200, "chair": 200, "other_member": 200}),
+    "fees:sponsor_page": only({"sponsor": 200}),
     # Coaching: everyone logged in has a coaching page (their own engagements, maybe none).
     "coaching:home": everyone(200),
     # The engagement (allowance, what is left): its member, its coach and the network's admins.
@@ -320,6 +357,11 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "guests:application": only({"admin": 400}),
     # The chair decides; an admin is told the rule's refusal (both sent back to the page).
     "guests:chair_decide": only({"chair": 302, "admin": 302}),
+    # The admin is sent back to the page whether the action went ahead or said why not.
+    "fees:plan_retire": only({"admin": 302}),
+    "fees:place_renew": only({"admin": 302}),
+    "fees:invoice_issue": only({"admin": 302}),
+    "fees:agreement_invoice": only({"admin": 302}),
     # Only the network's admins change an engagement; its member and coach are told so.
     "coaching:change": only({"member": 302, "coach": 302, "admin": 400}),
     "coaching:goal_add": only({"member": 400, "coach": 400}),  # no title
@@ -505,6 +547,52 @@ def coaching_objects(world: World, name: str) -> Objects:
     }
 
 
+def fee_objects(world: World, name: str) -> Objects:
+    """The network's plan, the member's place and its invoice, the member's bursary
+    application and the world's sponsor with an agreement (each made once per test)."""
+    from tests.fees import builders as fee_builders
+
+    plan = FeePlan.objects.filter(network=world.network).first()
+    if plan is None:
+        fee_builders.invoice_details(world.network, world.admin)
+        plan = fee_builders.plan(world.network, world.admin)
+    seat = world.group.memberships.get(user=world.member)
+    place = Place.objects.filter(membership=seat).first() or fee_builders.place(
+        seat, plan, world.admin
+    )
+    invoice = Invoice.objects.filter(place=place).first() or fee_actions.invoice_issue(
+        place=place, by=world.admin
+    )
+    bursary = Bursary.objects.filter(applicant=world.member).first() or (
+        fee_actions.bursary_apply(
+            network=world.network,
+            income_pounds=80_000,
+            reasons="Our income fell",
+            can_pay_pence=300_00,
+            by=world.member,
+        )
+    )
+    sponsor = Sponsor.objects.get(network=world.network, contacts=world.sponsor)
+    agreement = sponsor.agreements.first() or fee_actions.agreement_create(
+        sponsor=sponsor,
+        places=6,
+        price_pence=500_00,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2027, 12, 31),
+        by=world.admin,
+    )
+    assert place.organisation is not None
+    return {
+        "fee_plan": plan.pk,
+        "place": place.pk,
+        "invoice": invoice.pk,
+        "bursary": bursary.pk,
+        "sponsor": sponsor.pk,
+        "agreement": agreement.pk,
+        "organisation": place.organisation.pk,
+    }
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -517,6 +605,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "invitation_restore": invitation_objects,
     "groups:proposal": proposal_objects,
     "guests": guest_objects,
+    "fees": fee_objects,
     "privacy:person": lambda world, name: {"person": world.member.pk},
     "coaching": coaching_objects,
 }

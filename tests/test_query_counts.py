@@ -260,12 +260,13 @@ def count_public(client: Client, url: str) -> int:
 
 
 GUEST_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
-    # The network, its settings, the listed groups, their meetings, the places taken.
+    # The network, its settings, the listed groups, their meetings, the places taken; the
+    # published price list (fees: none here, so neither its bands nor the VAT setting).
     # (Warm, from the cache: tests/guests/test_public_page.py.)
     "public page, cold": (
         "anonymous",
         lambda w: reverse("guests:public", args=[w.network.slug]),
-        5,
+        6,
     ),
     # Session, user, access, the network; the pager's count and the page of requests.
     "triage as admin": ("admin", lambda w: reverse("guests:triage", args=[w.network.slug]), 6),

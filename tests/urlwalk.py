@@ -60,6 +60,18 @@ PK_OF: dict[str, str] = {
     "coaching:goal_link": "goal",
     "coaching:rule_remove": "rule",
     "coaching:exception_remove": "exception",
+    "fees": "place",  # the admin's place pages; the exceptions:
+    "fees:plan": "fee_plan",
+    "fees:plan_version": "fee_plan",
+    "fees:plan_retire": "fee_plan",
+    "fees:billing": "organisation",
+    "fees:invoice": "invoice",
+    "fees:invoice_pdf": "invoice",
+    "fees:credit": "invoice",
+    "fees:bursary": "bursary",
+    "fees:sponsor": "sponsor",
+    "fees:sponsor_page": "sponsor",
+    "fees:agreement_invoice": "agreement",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from peerpower.fees.queries import is_sponsor_contact
 from peerpower.groups.access import access_for
 from peerpower.guests.queries import is_guest_only
 from peerpower.networks.models import NetworkRole
@@ -31,6 +32,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                     NetworkRole.Role.COACH in roles
                     for roles in access_for(request.user).roles.values()
                 )
+            )
+        ),
+        # A sponsor's contact finds their sponsor's page here. Asked only of someone with no
+        # seat and no network role at all (base.html's elif), so a coach's, a speaker's or a
+        # member's page asks nothing more.
+        "nav_is_sponsor": SimpleLazyObject(
+            lambda: (
+                not access_for(request.user).seats
+                and not access_for(request.user).roles
+                and is_sponsor_contact(request.user)
             )
         ),
     }

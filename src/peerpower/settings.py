@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "peerpower.backups",
     "peerpower.privacy",
     "peerpower.coaching",
+    "peerpower.fees",
     "peerpower.demo",
 ]
 

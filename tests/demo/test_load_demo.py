@@ -17,11 +17,11 @@ def test_the_demo_loads_once_and_prints_a_login_per_role(db: None) -> None:
     call_command("load_demo", stdout=out)  # again: nothing more
     text = out.getvalue()
     assert "Loaded the demo network." in text and "already loaded" in text
-    for email in ("admin@", "chair@", "member@", "coach@", "speaker@", "guest@"):
+    for email in ("admin@", "chair@", "member@", "coach@", "speaker@", "guest@", "sponsor@"):
         assert f"{email}demo.peerpower.test" in text
     assert PeerGroup.objects.count() == 4
-    # + a guest and a past visitor, + two more coaches
-    assert User.objects.count() == 3 + 3 * 11 + 3 + 2 + 2
+    # + a guest and a past visitor, + two more coaches, + the sponsor's contact (fees)
+    assert User.objects.count() == 3 + 3 * 11 + 3 + 2 + 2 + 1
     tuesday = PeerGroup.objects.get(name="Tuesday Leaders")
     assert Meeting.objects.filter(group=tuesday, status="scheduled").count() >= 12 + 6
     assert Issue.objects.filter(group=tuesday).count() == 4

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerpower.accounts.forms import AcceptInvitationForm
 from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.models import User
+from peerpower.fees.queries import price_list
+from peerpower.fees.queries import settings_of as fee_settings_of
 from peerpower.groups.models import PeerGroup
 from peerpower.guests import actions
 from peerpower.guests.calendar import guest_ics
@@ -86,10 +88,17 @@ def public_page(request: MaybeAnonymousRequest, slug: str) -> HttpResponse:
     guest_settings = settings_of(network)
     if not guest_settings.published:
         raise Http404
+    plans = list(price_list(network))  # the price list (fees); its VAT note only with plans
     response = render(
         request,
         "guests/public_page.html",
-        {"network": network, "page": guest_settings, "groups": public_groups(network)},
+        {
+            "network": network,
+            "page": guest_settings,
+            "groups": public_groups(network),
+            "plans": plans,
+            "vat_registered": bool(plans) and fee_settings_of(network).vat_registered,
+        },
     )
     # One anonymous visitor's flash messages (after logging out, say) must not be stored in the
     # page every visitor is served.

@@ -31,6 +31,7 @@ from peerpower.coaching.models import (
     Session,
     SessionNote,
 )
+from peerpower.fees.models import Bursary, Place, Sponsor
 from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
@@ -331,11 +332,53 @@ SECTIONS: tuple[Section, ...] = (
         network="goal__engagement__network",
         confidential=True,
     ),
+    Section(
+        "fee_places",
+        "Places on a fee plan",
+        lambda u: Place.objects.filter(membership__user=u).order_by("starts_on"),
+        (
+            "membership__group__name",
+            "plan__name",
+            "band_label",
+            "price_pence",
+            "bursary_pence",
+            "sponsor_pence",
+            "starts_on",
+            "ends_on",
+        ),
+        network="membership__group__network",
+    ),
+    Section(
+        "bursaries",
+        "Bursary applications",
+        lambda u: Bursary.objects.filter(applicant=u).order_by("created_at"),
+        (
+            "network__name",
+            "income_pounds",
+            "reasons",
+            "can_pay_pence",
+            "status",
+            "amount_pence",
+            "decision_reason",
+            "created_at",
+            "decided_at",
+        ),
+        network="network",
+    ),
+    Section(
+        "sponsor_pages",
+        "Sponsors whose page you see",
+        lambda u: Sponsor.objects.filter(contacts=u).order_by("name"),
+        ("network__name", "name"),
+        network="network",
+    ),
 )
 
 # Models with a link to a person that no section exports, and why (the test holds every model
 # with a user link to be in a section or here).
 NOT_EXPORTED: dict[str, str] = {
+    "fees.Invoice": "who issued an invoice: the network's own record (the invoice is the payer's)",
+    "fees.Payment": "who recorded a payment: the network's own record",
     "issues.Note": "notes are the scribe's record of what others said about an issue",
     "issues.RoomState": "the live room's state (who is scribe) is the group's, not the person's",
     "speakers.FeedbackGiven": "a keyed hash of who answered: it names nobody without the key",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.coaching.demo import load_coaching
 from peerpower.demo.speakers import load_speakers
+from peerpower.fees.demo import load_fees
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests.demo import load_guests
 from peerpower.issues.models import (
@@ -291,6 +292,7 @@ class Command(BaseCommand):
         )
         load_guests(network, admin, self._user)
         load_coaching(network, coach, self._user)
+        load_fees(network, admin, self._user)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
@@ -487,6 +489,7 @@ class Command(BaseCommand):
             ("coach", f"coach@{DOMAIN}"),
             ("speaker", f"speaker@{DOMAIN}"),
             ("guest", f"guest@{DOMAIN}"),
+            ("sponsor", f"sponsor@{DOMAIN}"),
         ]:
             self.stdout.write(f"  {role:<14} {email}")
         self.stdout.write(
