@@ -151,6 +151,7 @@ check-chromium:
 bench: venv
 	$(PY) bench/run.py
 	$(PY) bench/room.py
+	$(PY) bench/directory.py
 	$(PY) bench/coaching.py
 
 # The formation solver against the published best-known values (../shared/mdgp/): 12 instances

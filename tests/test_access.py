@@ -27,6 +27,8 @@ from peerpower.guests.queries import bookable_meetings
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
+from peerpower.networking.actions import introduction_request, photo_set
+from peerpower.networking.models import Introduction, Profile
 from peerpower.networks.models import Organisation, Partner
 from peerpower.speakers.actions import booking_accept, resource_upload
 from peerpower.speakers.models import Booking, Speaker
@@ -94,6 +96,9 @@ def only(allowed: dict[str, int], others: int = 404) -> dict[str, int]:
 GROUP_VIEWERS = {"member": 200, "chair": 200, "admin": 200}
 MANAGERS = {"chair": 200, "admin": 200}
 POST_ONLY = everyone(405)  # GET on a POST-only action (after the log-in check)
+IN_NETWORK = {
+    role: 200 for role in ("member", "chair", "admin", "other_member", "coach", "speaker")
+}
 GUEST_POST_ONLY = everyone(405, guest=405)  # the same, of the guest pages
 
 # name -> expected status for a GET, per role
@@ -305,6 +310,21 @@ EXPECTED: dict[str, dict[str, int]] = {
             "exception_add",
         )
     },
+    # Networking: everyone in the network (its groups' current members and chairs, its admins,
+    # coaches and speakers); guests, former members and outsiders see no profile at all.
+    # To the one network's directory (a choice if several); a page that says so if none.
+    "networking:home": {**everyone(200), **{role: 302 for role in [*IN_NETWORK, "other_admin"]}},
+    "networking:directory": only(IN_NETWORK),
+    "networking:own_profile": only(IN_NETWORK),
+    "networking:tags": only({"admin": 200}),
+    "networking:profile": only(IN_NETWORK),  # the member's profile, name seen by the network
+    "networking:photo": only({"member": 200, "chair": 200}),  # the photo is for the group
+    "networking:introduce": only(IN_NETWORK),
+    "networking:introduce_members": only({"chair": 200}),
+    "networking:introductions": everyone(200),  # each person's own list
+    # Asked by the other group's member of the member: the two of them only.
+    "networking:introduction": only({"member": 200, "other_member": 200}),
+    "networking:answer": POST_ONLY,
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -376,6 +396,8 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "coaching:settings": only({"admin": 400}),
     "coaching:rule_add": only({"coach": 400}),
     "coaching:exception_add": only({"coach": 400}),
+    # Sent back to the page with nothing done (no button named); the asker cannot answer.
+    "networking:answer": only({"member": 302, "other_member": 302}),
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -593,6 +615,25 @@ def fee_objects(world: World, name: str) -> Objects:
     }
 
 
+def networking_objects(world: World, name: str) -> Objects:
+    """The member's profile (a photo for the group), the other group's member's request to
+    be introduced to them, and their group."""
+    from tests.networking.conftest import make_profile, png
+
+    profile = Profile.objects.filter(user=world.member).first() or make_profile(
+        world.member, world.network
+    )
+    if not profile.photo:
+        photo_set(profile=profile, upload=png(), by=world.member)
+    asker = Profile.objects.filter(user=world.other_member).first()
+    asker = asker or make_profile(world.other_member, world.network)
+    Introduction.objects.filter(requester=world.other_member).delete()
+    introduction = introduction_request(
+        to=profile, reason="We both run youth services in the north.", by=world.other_member
+    )
+    return {"profile": profile.pk, "introduction": introduction.pk, "group": world.group.pk}
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -608,6 +649,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "fees": fee_objects,
     "privacy:person": lambda world, name: {"person": world.member.pk},
     "coaching": coaching_objects,
+    "networking": networking_objects,
 }
 
 

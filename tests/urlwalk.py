@@ -72,6 +72,10 @@ PK_OF: dict[str, str] = {
     "fees:sponsor": "sponsor",
     "fees:sponsor_page": "sponsor",
     "fees:agreement_invoice": "agreement",
+    "networking": "profile",  # a profile's pages; the exceptions:
+    "networking:introduce_members": "group",
+    "networking:introduction": "introduction",
+    "networking:answer": "introduction",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

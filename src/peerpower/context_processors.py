@@ -44,4 +44,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 and is_sponsor_contact(request.user)
             )
         ),
+        # Networking: anyone in a network, from the access already loaded (no query).
+        "nav_in_network": SimpleLazyObject(
+            lambda: bool(
+                access_for(request.user).current_group_ids()
+                or any(access_for(request.user).roles.values())
+            )
+        ),
     }

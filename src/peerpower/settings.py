@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "peerpower.privacy",
     "peerpower.coaching",
     "peerpower.fees",
+    "peerpower.networking",
     "peerpower.demo",
 ]
 

@@ -202,6 +202,7 @@ def organisation_create(
     sector: str = Organisation.Sector.OTHER,
     size_band: str = Organisation.SizeBand.SMALL,
     region: str = Organisation.Region.LONDON,
+    website: str = "",
     by: User,
 ) -> Organisation:
     """Add a member organisation to the network. Names are unique within a network."""
@@ -213,6 +214,7 @@ def organisation_create(
         sector=sector,
         size_band=size_band,
         region=region,
+        website=website,
     )
 
 
@@ -224,6 +226,7 @@ def _organisation_add(
     sector: str,
     size_band: str,
     region: str,
+    website: str = "",
 ) -> Organisation:
     organisation = Organisation(
         network=network,
@@ -232,6 +235,7 @@ def _organisation_add(
         sector=sector,
         size_band=size_band,
         region=region,
+        website=website.strip(),
     )
     _clean(organisation)
     if _name_taken(Organisation, network, name, None):
@@ -250,9 +254,10 @@ def organisation_update(
     sector: str,
     size_band: str,
     region: str,
+    website: str | None = None,
     by: User,
 ) -> Organisation:
-    """Change an organisation; its members keep it."""
+    """Change an organisation; its members keep it (and its website, unless one is given)."""
     require(by, "networks.manage_organisations", organisation)
     network = Network(pk=organisation.network_id)
     if _name_taken(Organisation, network, name, organisation.pk):
@@ -261,6 +266,8 @@ def organisation_update(
         )
     organisation.name, organisation.registered_number = name.strip(), registered_number.strip()
     organisation.sector, organisation.size_band, organisation.region = sector, size_band, region
+    if website is not None:
+        organisation.website = website.strip()
     _clean(organisation)
     _save_unique(organisation, "an organisation")
     return organisation

@@ -51,9 +51,11 @@ class PartnerForm(ShapeOnlyModelForm):
 
 
 class OrganisationForm(ShapeOnlyModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
-        fields = ("name", "registered_number", "sector", "size_band", "region")
+        fields = ("name", "registered_number", "sector", "size_band", "region", "website")
         labels = {"size_band": "Annual income"}
 
 

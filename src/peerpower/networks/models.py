@@ -123,6 +123,8 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, default=SizeBand.SMALL)
     region = models.CharField(max_length=20, choices=Region.choices, default=Region.LONDON)
+    # Shown on members' networking profiles, with the organisation's visibility.
+    website = models.URLField(blank=True)
 
     class Meta:
         ordering: ClassVar = ["name"]

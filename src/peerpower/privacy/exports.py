@@ -36,6 +36,7 @@ from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
 from peerpower.meetings.models import Participation
+from peerpower.networking.models import Introduction, Profile
 from peerpower.networks.models import Network, NetworkRole
 from peerpower.speakers.models import Booking, Speaker
 
@@ -221,6 +222,86 @@ SECTIONS: tuple[Section, ...] = (
             "answered_at",
         ),
         network="speaker__network",
+    ),
+    Section(
+        "networking_profiles",
+        "Networking profiles",
+        lambda u: Profile.objects.filter(user=u).order_by("pk"),
+        (
+            "network__name",
+            "enabled",
+            "name_visibility",
+            "organisation__name",
+            "organisation_visibility",
+            "photo",
+            "photo_visibility",
+            "headline",
+            "headline_visibility",
+            "biography",
+            "biography_visibility",
+            "help_text",
+            "help_visibility",
+            "seek_text",
+            "seek_visibility",
+            "website",
+            "linkedin",
+            "links_visibility",
+            "phone",
+            "introductions_open",
+            "digest",
+            "updated_at",
+        ),
+        network="network",
+        # An admin sees of a profile only what its owner shows the whole network: the
+        # admin's copy keeps the choices and leaves the words out.
+        private_fields=(
+            "photo",
+            "headline",
+            "biography",
+            "help_text",
+            "seek_text",
+            "website",
+            "linkedin",
+            "phone",
+        ),
+    ),
+    Section(
+        "introductions_asked",
+        "Introductions you asked for (your own answer only: nobody is told of a no)",
+        lambda u: Introduction.objects.filter(requester=u).order_by("created_at"),
+        (
+            "network__name",
+            "recipient__name",
+            "introduced_by__name",
+            "reason",
+            "created_at",
+            "requester_accepted_at",
+            "requester_declined_at",
+        ),
+        network="network",
+        private_fields=("reason",),
+    ),
+    Section(
+        "introductions_received",
+        "Introductions asked of you (your own answer only; the reason is the asker's words)",
+        lambda u: Introduction.objects.filter(recipient=u).order_by("created_at"),
+        (
+            "network__name",
+            "requester__name",
+            "introduced_by__name",
+            "created_at",
+            "recipient_accepted_at",
+            "recipient_declined_at",
+        ),
+        network="network",
+    ),
+    Section(
+        "introductions_made",
+        "Introductions you made as a chair (never whether either said no)",
+        lambda u: Introduction.objects.filter(introduced_by=u).order_by("created_at"),
+        ("network__name", "requester__name", "recipient__name", "reason", "created_at"),
+        network="network",
+        private_fields=("reason",),
     ),
     Section(
         "guest_requests",

@@ -1,0 +1,356 @@
+"""Business actions of networking: profiles and their photos, the network's tags, and
+introductions by double opt-in.
+
+Each action that takes `by` asks `lib.rules.require` first (tests/networking/test_refusals.py
+fails for one missing from its table), validates, writes in one transaction and queues its
+emails on commit. Nothing here reads the issues session.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peerpower.accounts.models import User
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.lib.rules import require
+from peerpower.networking import photos, tasks
+from peerpower.networking import rules as _rules  # noqa: F401 - registers the rules required here
+from peerpower.networking.models import Introduction, Profile, ProfileTag, Tag, Visibility
+from peerpower.networking.queries import in_network, is_open, search_document
+from peerpower.networks.models import Network, Organisation
+
+MAX_OPEN_REQUESTS = 5
+PAIR_DAYS = 90
+REASON_MIN, REASON_MAX = 20, 500
+
+
+# --- profiles
+
+
+@dataclass
+class ProfileChanges:
+    """What a profile says and who sees each part (the form's cleaned data)."""
+
+    enabled: bool = True
+    name_visibility: str = Visibility.NETWORK
+    organisation: Organisation | None = None
+    organisation_visibility: str = Visibility.NETWORK
+    photo_visibility: str = Visibility.GROUP
+    headline: str = ""
+    headline_visibility: str = Visibility.GROUP
+    biography: str = ""
+    biography_visibility: str = Visibility.GROUP
+    help_tags: Sequence[Tag] = field(default_factory=list)
+    help_text: str = ""
+    help_visibility: str = Visibility.GROUP
+    seek_tags: Sequence[Tag] = field(default_factory=list)
+    seek_text: str = ""
+    seek_visibility: str = Visibility.GROUP
+    website: str = ""
+    linkedin: str = ""
+    links_visibility: str = Visibility.GROUP
+    phone: str = ""
+    introductions_open: bool = True
+    digest: bool = False
+
+
+def profile_start(*, network: Network, by: User) -> Profile:
+    """The person's profile in the network, made the first time they ask (with the
+    organisation they lead in its groups, and the default visibilities); the same after."""
+    require(by, "networking.take_part", network)
+    with transaction.atomic():
+        existing = Profile.objects.filter(network=network, user=by).first()
+        if existing is not None:
+            return existing
+        seat = (
+            Membership.objects.filter(
+                user=by, group__network=network, status__in=Membership.CURRENT
+            )
+            .exclude(organisation=None)
+            .select_related("organisation")
+            .first()
+        )
+        profile = Profile(
+            network=network, user=by, organisation=seat.organisation if seat else None
+        )
+        profile.search_network, profile.search_group = search_document(profile, [])
+        profile.save()
+        return profile
+
+
+def profile_update(*, profile: Profile, changes: ProfileChanges, by: User) -> Profile:
+    """Change the person's own profile and who sees each part; rebuild its searchable words,
+    so search finds exactly what the new visibilities allow."""
+    require(by, "networking.edit_profile", profile)
+    network_id = profile.network_id
+    if changes.organisation is not None and changes.organisation.network_id != network_id:
+        raise ValidationError({"organisation": "Choose one of this network's organisations."})
+    tags = [*changes.help_tags, *changes.seek_tags]
+    if any(t.network_id != network_id for t in tags):
+        raise ValidationError({"help_tags": "Choose tags from this network's list."})
+    for name, value in vars(changes).items():
+        if name.endswith("_visibility") and value not in Visibility.values:
+            raise ValidationError({name: "Choose who sees this."})
+    for name in (
+        "enabled",
+        "name_visibility",
+        "organisation",
+        "organisation_visibility",
+        "photo_visibility",
+        "headline_visibility",
+        "biography_visibility",
+        "help_visibility",
+        "seek_visibility",
+        "links_visibility",
+        "introductions_open",
+        "digest",
+    ):
+        setattr(profile, name, getattr(changes, name))
+    for name in ("headline", "help_text", "seek_text", "phone"):
+        setattr(profile, name, " ".join(getattr(changes, name).split()))
+    profile.biography = changes.biography.strip()
+    profile.website, profile.linkedin = changes.website.strip(), changes.linkedin.strip()
+    host = (urlparse(profile.linkedin).hostname or "") if profile.linkedin else "linkedin.com"
+    if host != "linkedin.com" and not host.endswith(".linkedin.com"):
+        raise ValidationError({"linkedin": "Give the address of your LinkedIn page."})
+    profile.full_clean(exclude=["network", "user", "organisation", "digest_token"])
+    pairs = [(str(ProfileTag.Kind.HELP), t.name) for t in changes.help_tags]
+    pairs += [(str(ProfileTag.Kind.SEEK), t.name) for t in changes.seek_tags]
+    profile.search_network, profile.search_group = search_document(profile, pairs)
+    with transaction.atomic():
+        profile.save()
+        ProfileTag.objects.filter(profile=profile).delete()
+        ProfileTag.objects.bulk_create(
+            [
+                ProfileTag(profile=profile, tag=t, kind=ProfileTag.Kind.HELP)
+                for t in set(changes.help_tags)
+            ]
+            + [
+                ProfileTag(profile=profile, tag=t, kind=ProfileTag.Kind.SEEK)
+                for t in set(changes.seek_tags)
+            ]
+        )
+    return profile
+
+
+def profile_reindex(*, profile: Profile) -> None:
+    """Rebuild the searchable words of a profile after something outside it changed (the
+    person's name, their organisation's name)."""
+    pairs = [(pt.kind, pt.tag.name) for pt in profile.profile_tags.select_related("tag")]
+    profile.search_network, profile.search_group = search_document(profile, pairs)
+    profile.save(update_fields=["search_network", "search_group"])
+
+
+def photo_set(*, profile: Profile, upload: UploadedFile, by: User) -> Profile:
+    """Put a new photo on the person's own profile: checked by its content, made square and
+    small, stored under a random name; the old one is deleted after the change commits."""
+    require(by, "networking.edit_profile", profile)
+    name = photos.store(upload)
+    old = profile.photo
+    profile.photo = name
+    profile.save(update_fields=["photo", "updated_at"])
+    if old:
+        transaction.on_commit(lambda: photos.remove(old))
+    return profile
+
+
+def photo_remove(*, profile: Profile, by: User) -> Profile:
+    """Take the photo off the person's own profile and delete its file."""
+    require(by, "networking.edit_profile", profile)
+    old, profile.photo = profile.photo, ""
+    profile.save(update_fields=["photo", "updated_at"])
+    if old:
+        transaction.on_commit(lambda: photos.remove(old))
+    return profile
+
+
+def tags_replace(*, network: Network, names: Sequence[str], by: User) -> list[Tag]:
+    """Keep the network's list of tags: add the new names, remove the ones left out (they
+    leave the profiles that had them). Names are unique, case aside."""
+    require(by, "networking.keep_tags", network)
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())
+        if len(clean) > 60:
+            raise ValidationError({"names": f"“{clean[:60]}…” is longer than 60 characters."})
+        if clean:
+            wanted.setdefault(clean.lower(), clean)
+    with transaction.atomic():
+        kept = Tag.objects.filter(network=network)
+        kept.exclude(Q(name__in=list(wanted.values()))).delete()
+        have = {t.lower() for t in kept.values_list("name", flat=True)}
+        Tag.objects.bulk_create(
+            [Tag(network=network, name=n) for k, n in wanted.items() if k not in have]
+        )
+        affected = Profile.objects.filter(network=network)
+        for profile in affected.select_related("user", "organisation"):
+            profile_reindex(profile=profile)
+    return list(Tag.objects.filter(network=network))
+
+
+# --- introductions
+
+
+def _open_since() -> datetime:
+    return timezone.now() - timedelta(days=Introduction.OPEN_DAYS)
+
+
+def open_requests_of(user: User) -> int:
+    """Requests the person asked that are still open to them: waiting, and (since a decline
+    is never shown) declined, for `Introduction.OPEN_DAYS` days."""
+    return Introduction.objects.filter(
+        requester=user,
+        introduced_by=None,
+        status__in=[Introduction.Status.PENDING, Introduction.Status.DECLINED],
+        created_at__gte=_open_since(),
+    ).count()
+
+
+def _check_pair(network: Network, first: User, second: User) -> None:
+    if first.pk == second.pk:
+        raise ValidationError({"recipient": "You cannot ask to be introduced to yourself."})
+    since = timezone.now() - timedelta(days=PAIR_DAYS)
+    if Introduction.objects.filter(
+        Q(requester=first, recipient=second) | Q(requester=second, recipient=first),
+        network=network,
+        created_at__gte=since,
+    ).exists():
+        message = f"An introduction between you two was asked in the last {PAIR_DAYS} days."
+        raise ValidationError({"recipient": message})
+
+
+def _available(network: Network, user: User, who: str) -> Profile:
+    """The person's profile if they take introductions in this network."""
+    profile = Profile.objects.filter(network=network, user=user).first()
+    if profile is None or not in_network(user, network.pk):
+        raise ValidationError({"recipient": f"{who} is not in this network's directory."})
+    if not (profile.enabled and profile.introductions_open):
+        raise ValidationError({"recipient": f"{who} does not take introductions."})
+    return profile
+
+
+def _check_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        message = f"Say why in {REASON_MIN} to {REASON_MAX} characters (you wrote {len(reason)})."
+        raise ValidationError({"reason": message})
+    return reason
+
+
+def introduction_request(*, to: Profile, reason: str, by: User) -> Introduction:
+    """Ask to be introduced to the owner of `to`, with a reason (starting the asker's profile
+    with its defaults if they have none). Refused to oneself, to
+    someone who takes no introductions or is in another network, beyond
+    `MAX_OPEN_REQUESTS` open requests, and for a pair asked in the last `PAIR_DAYS` days.
+    The recipient is emailed; no contact detail of either goes anywhere yet. Locks the
+    requester's profile row, so two requests at once cannot pass the limit together."""
+    network = to.network
+    require(by, "networking.take_part", network)
+    reason = _check_reason(reason)
+    with transaction.atomic():
+        # Someone who never wrote a profile gets one with the defaults: the recipient sees
+        # their name and organisation, as the whole network may.
+        profile_start(network=network, by=by)
+        mine = Profile.objects.select_for_update().get(network=network, user=by)
+        if not mine.enabled:
+            raise ValidationError("Turn networking on in your profile first.")
+        if to.user_id == by.pk:
+            raise ValidationError({"recipient": "You cannot ask to be introduced to yourself."})
+        _available(network, to.user, "This person")
+        _check_pair(network, by, to.user)
+        if open_requests_of(by) >= MAX_OPEN_REQUESTS:
+            raise ValidationError(
+                f"You have {MAX_OPEN_REQUESTS} requests waiting for an answer; ask again when"
+                " one has been taken up or has closed."
+            )
+        introduction = Introduction.objects.create(
+            network=network,
+            requester=by,
+            recipient=to.user,
+            reason=reason,
+            requester_accepted_at=timezone.now(),
+        )
+        transaction.on_commit(
+            lambda: tasks.send_introduction_request(introduction.pk, introduction.recipient_id)
+        )
+    return introduction
+
+
+def introduction_make(
+    *, group: PeerGroup, first: User, second: User, reason: str, by: User
+) -> Introduction:
+    """A chair introduces two current members of their group to each other; each is asked
+    and accepts separately, and contact details pass only when both have."""
+    require(by, "networking.introduce_members", group)
+    reason = _check_reason(reason)
+    network = group.network
+    current = set(
+        Membership.objects.filter(
+            group=group, status__in=Membership.CURRENT, user__in=[first, second]
+        ).values_list("user_id", flat=True)
+    )
+    if current != {first.pk, second.pk}:
+        raise ValidationError({"second": "Choose two current members of the group."})
+    if first.pk == second.pk:
+        raise ValidationError({"second": "Choose two different members."})
+    with transaction.atomic():
+        _available(network, first, first.display_name)
+        _available(network, second, second.display_name)
+        _check_pair(network, first, second)
+        introduction = Introduction.objects.create(
+            network=network, requester=first, recipient=second, introduced_by=by, reason=reason
+        )
+        transaction.on_commit(lambda: tasks.send_introduction_request(introduction.pk, first.pk))
+        transaction.on_commit(lambda: tasks.send_introduction_request(introduction.pk, second.pk))
+    return introduction
+
+
+def _answer(introduction: Introduction, by: User) -> tuple[str, str]:
+    """The fields of `by`'s own yes and no, after checking they may still answer."""
+    side = "recipient" if by.pk == introduction.recipient_id else "requester"
+    accepted, declined = f"{side}_accepted_at", f"{side}_declined_at"
+    if getattr(introduction, accepted) or getattr(introduction, declined):
+        raise ValidationError("You have answered this introduction.")
+    if introduction.status == Introduction.Status.ACCEPTED or not is_open(introduction):
+        raise ValidationError("This introduction has closed.")
+    return accepted, declined
+
+
+def introduction_accept(*, introduction: Introduction, by: User) -> Introduction:
+    """Say yes. When both have said yes (and neither no), both are emailed the other's email
+    address (and phone, if given). Locks the introduction's row."""
+    require(by, "networking.answer_introduction", introduction)
+    with transaction.atomic():
+        introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        accepted, _ = _answer(introduction, by)
+        setattr(introduction, accepted, timezone.now())
+        if (
+            introduction.requester_accepted_at
+            and introduction.recipient_accepted_at
+            and introduction.status == Introduction.Status.PENDING
+        ):
+            introduction.status = Introduction.Status.ACCEPTED
+            transaction.on_commit(lambda: tasks.send_introduction_accepted(introduction.pk))
+        introduction.save()
+    return introduction
+
+
+def introduction_decline(*, introduction: Introduction, by: User) -> Introduction:
+    """Say no. Nobody is told: to the other person (and the chair who made it) the request
+    stays open and is "not taken up" when it closes, exactly like one nobody answered; the
+    other may still say yes, to no effect. Locks the introduction's row."""
+    require(by, "networking.answer_introduction", introduction)
+    with transaction.atomic():
+        introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        _, declined = _answer(introduction, by)
+        setattr(introduction, declined, timezone.now())
+        introduction.status = Introduction.Status.DECLINED
+        introduction.save()
+    return introduction

@@ -1,0 +1,84 @@
+"""Emails of networking: an introduction asked (to each person who must answer) and an
+introduction accepted (each person's contact details to the other).
+
+Tasks take ids and read fresh rows. What an email shows of a profile is built with
+`queries.viewer_card`, as the recipient may see it; contact details go only in the
+accepted email, and only once both have said yes.
+"""
+
+from huey.contrib.djhuey import db_task
+
+from peerpower.accounts.models import User
+from peerpower.lib.email import send_templated_email
+from peerpower.networking.models import Introduction, Profile
+from peerpower.networking.queries import viewer_card
+
+
+def _introduction(introduction_id: int) -> Introduction | None:
+    return (
+        Introduction.objects.filter(pk=introduction_id)
+        .select_related("network", "requester", "recipient", "introduced_by")
+        .first()
+    )
+
+
+def _profile(network_id: int, user: User) -> Profile | None:
+    return (
+        Profile.objects.filter(network_id=network_id, user=user)
+        .select_related("user", "organisation")
+        .first()
+    )
+
+
+def _other(introduction: Introduction, user_id: int) -> User:
+    if user_id == introduction.recipient_id:
+        return introduction.requester
+    return introduction.recipient
+
+
+@db_task()
+def send_introduction_request(introduction_id: int, user_id: int) -> None:
+    """Tell one person that an introduction waits for their answer."""
+    introduction = _introduction(introduction_id)
+    if introduction is None or introduction.status != Introduction.Status.PENDING:
+        return
+    user = (
+        introduction.recipient if user_id == introduction.recipient_id else introduction.requester
+    )
+    if not user.is_active:
+        return
+    other = _other(introduction, user.pk)
+    profile = _profile(introduction.network_id, other)
+    send_templated_email(
+        to=user.email,
+        template_prefix="networking/email/introduction_request",
+        context={
+            "user": user,
+            "introduction": introduction,
+            "card": viewer_card(user, profile) if profile else None,
+            "other_name": other.display_name,
+        },
+    )
+
+
+@db_task()
+def send_introduction_accepted(introduction_id: int) -> None:
+    """Both said yes: each gets the other's email address and phone (if given)."""
+    introduction = _introduction(introduction_id)
+    if introduction is None or introduction.status != Introduction.Status.ACCEPTED:
+        return
+    for user in (introduction.requester, introduction.recipient):
+        if not user.is_active:
+            continue
+        other = _other(introduction, user.pk)
+        profile = _profile(introduction.network_id, other)
+        send_templated_email(
+            to=user.email,
+            template_prefix="networking/email/introduction_accepted",
+            context={
+                "user": user,
+                "introduction": introduction,
+                "other": other,
+                "phone": profile.phone if profile else "",
+            },
+        )

@@ -1,0 +1,308 @@
+"""Pages of networking: the directory, profiles and their photos, the person's own profile,
+the network's tags, and introductions.
+
+What a person may not see is a 404, as everywhere: a guest, a former member or someone of
+another network learns nothing, not even that a profile exists. What a page shows of a
+profile comes from `queries.card_for`, never from the row itself.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerpower.accounts.http import AuthenticatedRequest
+from peerpower.accounts.models import User
+from peerpower.groups.models import Membership, PeerGroup
+from peerpower.groups.queries import groups_managed_by
+from peerpower.lib.http import add_action_errors
+from peerpower.lib.rules import can
+from peerpower.networking import actions, queries
+from peerpower.networking.forms import (
+    AnswerForm,
+    DirectoryForm,
+    IntroductionForm,
+    MemberIntroductionForm,
+    ProfileForm,
+    TagsForm,
+)
+from peerpower.networking.models import Introduction, Profile, Tag
+from peerpower.networks.models import Network
+
+PER_PAGE = 25
+
+
+def get_network_for(request: AuthenticatedRequest, slug: str, rule: str) -> Network:
+    network = get_object_or_404(Network, slug=slug)
+    if not can(request.user, rule, network):
+        raise Http404
+    return network
+
+
+def get_profile_for(request: AuthenticatedRequest, pk: int) -> Profile:
+    profile = queries.profile_for(request.user, pk)
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def get_introduction_for(request: AuthenticatedRequest, pk: int) -> Introduction:
+    return get_object_or_404(queries.introductions_visible_to(request.user), pk=pk)
+
+
+# --- the directory
+
+
+@require_GET
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The directory of the person's network, or a choice when they take part in several."""
+    networks = queries.networks_of(request.user)
+    if len(networks) == 1:
+        return redirect("networking:directory", networks[0].slug)
+    return render(request, "networking/home.html", {"networks": networks})
+
+
+@require_GET
+def directory(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "networking.take_part")
+    group_ids = queries.filterable_group_ids(request.user, network)
+    groups = list(
+        PeerGroup.objects.filter(pk__in=group_ids).order_by("name").values_list("pk", "name")
+    )
+    form = DirectoryForm(request.GET or None, network=network, groups=groups)
+    chosen = queries.DirectoryFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        chosen = queries.DirectoryFilter(
+            q=data["q"],
+            sector=data["sector"],
+            region=data["region"],
+            size_band=data["size_band"],
+            tag=data["tag"].pk if data["tag"] else None,
+            group=data["group"],
+        )
+    page = Paginator(queries.directory(request.user, network, chosen), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "networking/directory.html",
+        {
+            "network": network,
+            "form": form,
+            "page": page,
+            "cards": [queries.card_for(p) for p in page],
+            "query": query.urlencode(),
+            "searched": bool(chosen.q),
+            "own": queries.own_profile(request.user, network),
+            "can_keep_tags": can(request.user, "networking.keep_tags", network),
+        },
+    )
+
+
+@require_GET
+def profile(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_profile_for(request, pk)
+    card = queries.card_for(found)
+    network = Network.objects.get(pk=found.network_id)
+    return render(
+        request,
+        "networking/profile.html",
+        {
+            "card": card,
+            "network": network,
+            "can_ask": not card.is_self and card.introductions_open,
+        },
+    )
+
+
+@require_GET
+def photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    found = get_profile_for(request, pk)
+    if not queries.card_for(found).has_photo:
+        raise Http404
+    try:
+        stream = default_storage.open(found.photo, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(stream, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the person's own profile
+
+
+@require_http_methods(["GET", "POST"])
+def own_profile(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "networking.take_part")
+    existing = queries.own_profile(request.user, network)
+    instance = existing or Profile(network=network, user=request.user)
+    if existing is None:
+        seat = (
+            Membership.objects.filter(
+                user=request.user, group__network=network, status__in=Membership.CURRENT
+            )
+            .exclude(organisation=None)
+            .first()
+        )
+        instance.organisation_id = seat.organisation_id if seat else None
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=instance, network=network
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = existing or actions.profile_start(network=network, by=request.user)
+            actions.profile_update(profile=saved, changes=form.changes(), by=request.user)
+            upload = form.cleaned_data["photo_file"]
+            if upload:
+                actions.photo_set(profile=saved, upload=upload, by=request.user)
+            elif form.cleaned_data["remove_photo"]:
+                actions.photo_remove(profile=saved, by=request.user)
+        except ValidationError as error:
+            add_action_errors(form, error, {"photo": "photo_file"})
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("networking:profile", saved.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "networking/own_profile.html",
+        {"network": network, "form": form, "profile": existing},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tags(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "networking.keep_tags")
+    current = "\n".join(Tag.objects.filter(network=network).values_list("name", flat=True))
+    form = TagsForm(request.POST or None, initial={"names": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.tags_replace(network=network, names=form.names_list(), by=request.user)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The list of tags is saved.")
+            return redirect("networking:tags", network.slug)
+    return render(request, "networking/tags.html", {"network": network, "form": form})
+
+
+# --- introductions
+
+
+@require_http_methods(["GET", "POST"])
+def introduce(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_profile_for(request, pk)
+    card = queries.card_for(found)
+    form = IntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            introduction = actions.introduction_request(
+                to=found, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, {"recipient": "reason"})
+        else:
+            messages.success(
+                request,
+                f"We have asked {card.name}. You will both get each other's contact details"
+                " if they say yes.",
+            )
+            return redirect("networking:introduction", introduction.pk)
+    return render(
+        request,
+        "networking/introduce.html",
+        {"card": card, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _members_of(group: PeerGroup) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__group=group, memberships__status__in=Membership.CURRENT
+    ).order_by("name", "pk")
+
+
+@require_http_methods(["GET", "POST"])
+def introduce_members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(groups_managed_by(request.user).select_related("network"), pk=pk)
+    if not can(request.user, "networking.introduce_members", group):
+        raise Http404
+    form = MemberIntroductionForm(request.POST or None, members=_members_of(group))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            introduction = actions.introduction_make(
+                group=group,
+                first=data["first"],
+                second=data["second"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, {"recipient": "second"})
+        else:
+            messages.success(request, "Both are asked; each answers for themselves.")
+            return redirect("networking:introduction", introduction.pk)
+    return render(
+        request,
+        "networking/introduce_members.html",
+        {"group": group, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def introductions(request: AuthenticatedRequest) -> HttpResponse:
+    rows = list(queries.introductions_visible_to(request.user)[:200])
+    return render(
+        request,
+        "networking/introductions.html",
+        {"views": [queries.view_of(i, request.user) for i in rows]},
+    )
+
+
+@require_GET
+def introduction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_introduction_for(request, pk)
+    view = queries.view_of(found, request.user)
+    card, phone = None, ""
+    if view.other is not None:
+        row = (
+            Profile.objects.filter(network_id=found.network_id, user=view.other)
+            .select_related("user", "organisation")
+            .first()
+        )
+        if row is not None:
+            card = queries.viewer_card(request.user, row)
+            phone = row.phone if view.contact_shared else ""
+    return render(
+        request,
+        "networking/introduction.html",
+        {"view": view, "card": card, "phone": phone, "form": AnswerForm()},
+    )
+
+
+@require_POST
+def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_introduction_for(request, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid() and ("yes" in request.POST or "no" in request.POST):
+        try:
+            if "yes" in request.POST:
+                actions.introduction_accept(introduction=found, by=request.user)
+                messages.success(request, "You said yes.")
+            else:
+                actions.introduction_decline(introduction=found, by=request.user)
+                messages.success(request, "You said no. Nobody is told.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("networking:introduction", found.pk)

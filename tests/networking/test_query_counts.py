@@ -1,0 +1,102 @@
+"""Networking's pages make a fixed number of queries: the same with 1 row as with 10 times
+as many (profiles with organisations and tags, groups, introductions)."""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from peerpower.networking import actions
+from peerpower.networking.models import Introduction, Profile
+from tests import factories
+from tests.conftest import ClientFor, World
+from tests.networking.conftest import make_profile
+from tests.test_query_counts import count_queries
+
+REASON = "We both run youth services and could share volunteers."
+
+
+def grow(world: World, times: int) -> None:
+    """People in both groups with organisations, tags and photos' settings; introductions
+    asked of the member, and asked by them."""
+    for _ in range(times):
+        n = Profile.objects.count()
+        group = world.group if n % 2 else world.other_group
+        user = factories.add_member(group, factories.make_user(f"Grown Person {n}")).user
+        profile = make_profile(
+            user,
+            world.network,
+            organisation=f"Grown Organisation {n}",
+            headline=f"Grown fundraising {n}",
+            headline_visibility="network",
+            help_tags=["Fundraising", f"Tag {n}"],
+            seek_tags=["Boards"],
+            help_visibility="network",
+        )
+        actions.introduction_request(to=member_profile(world), reason=REASON, by=user)
+        Introduction.objects.create(
+            network=world.network,
+            requester=world.member,
+            recipient=profile.user,
+            reason=REASON,
+        )
+
+
+def member_profile(world: World) -> Profile:
+    return Profile.objects.filter(user=world.member).first() or make_profile(
+        world.member, world.network, help_tags=["Fundraising"]
+    )
+
+
+def first_tag(world: World) -> int:
+    return member_profile(world).profile_tags.values_list("tag_id", flat=True)[0]
+
+
+PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
+    # session, user, access; the network; the groups to filter by; the tags to filter by;
+    # the member's own profile; the count and the page; the page's tags
+    "directory": (
+        "member",
+        lambda w: reverse("networking:directory", args=[w.network.slug]),
+        10,
+    ),
+    "search results": (
+        "member",
+        lambda w: reverse("networking:directory", args=[w.network.slug]) + "?q=grown+fund",
+        10,
+    ),
+    # +1: the chosen tag, checked by the form
+    "directory filtered by tag and sector": (
+        "other_member",
+        lambda w: (
+            reverse("networking:directory", args=[w.network.slug])
+            + f"?tag={first_tag(w)}&sector=other"
+        ),
+        11,
+    ),
+    # session, user, access; the profile's network; the profile with its tags; the network
+    "profile": (
+        "other_member",
+        lambda w: reverse("networking:profile", args=[member_profile(w).pk]),
+        7,
+    ),
+    # session, user, access; the introductions
+    "introductions": ("member", lambda w: reverse("networking:introductions"), 4),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_networking_page_query_count_does_not_grow_with_rows(
+    page: str, world: World, client_for: ClientFor
+) -> None:
+    role, url_of, pinned = PAGES[page]
+    member_profile(world)
+    make_profile(world.other_member, world.network)
+    client = client_for(getattr(world, role))
+    url = url_of(world)
+    client.get(url)  # the first request of a session also stores the MFA check in it
+    grow(world, 1)
+    small = count_queries(client, url)
+    grow(world, 10)
+    large = count_queries(client, url)
+    assert (small, large) == (pinned, pinned)
