@@ -51,6 +51,7 @@ def _pending(w: World) -> GuestRequest:
 
 def _visited(w: World) -> GuestRequest:
     meeting = factories.make_past_meeting(w.other_group)
+    builders.list_group(w.group)  # guests apply to a group that takes guests
     return builders.visited(w.network, meeting, w.admin)[0]
 
 

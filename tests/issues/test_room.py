@@ -149,6 +149,19 @@ def test_a_poll_costs_few_queries(
         client.get(url, {"v": room.version})
 
 
+def test_an_unchanged_poll_runs_three_queries_the_guest_scope_none(
+    session: Session, client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The session, the person and the room's version: nothing for the guest scope
+    (guests.middleware), since the poll answers only people with a seat."""
+    room = live.room_for(session.meeting)
+    client = client_for(session.bob)
+    url = reverse("issues:room_state", args=[session.meeting.pk])
+    assert client.get(url, {"v": room.version}).status_code == 204
+    with django_assert_num_queries(3):
+        assert client.get(url, {"v": room.version}).status_code == 204
+
+
 def test_retention_erases_what_is_due_and_nothing_else(session: Session) -> None:
     from peerpower.issues.models import MonthlyUpdate, Note
     from peerpower.meetings.models import Meeting

@@ -22,9 +22,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.guests.models import GuestRequest
 from peerpower.networks.models import Network, NetworkRole
 
 _CACHE = "_peerpower_access"
+# The role of the access query's row that says the person has a guest request.
+_GUEST = "guest-request"
 _SCOPED = "_peerpower_request_scoped"
 
 
@@ -51,9 +54,14 @@ class Seat:
 class Access:
     """What one person holds: their memberships by group and their roles by network."""
 
-    def __init__(self, seats: dict[int, Seat], roles: dict[int, frozenset[str]]) -> None:
+    def __init__(
+        self, seats: dict[int, Seat], roles: dict[int, frozenset[str]], *, guest: bool = False
+    ) -> None:
         self.seats = seats
         self.roles = roles
+        # The person has a guest request of their own (answered by the same one query, so the
+        # guest scope costs nothing more for everyone else).
+        self.guest = guest
         self._networks: list[Network] | None = None
 
     @classmethod
@@ -62,16 +70,20 @@ class Access:
             return cls({}, {})
         seats: dict[int, Seat] = {}
         roles: dict[int, set[str]] = {}
+        guest = False
         with connection.cursor() as cursor:
-            cursor.execute(_access_sql(), [user.pk, user.pk])
+            cursor.execute(_access_sql(), [user.pk, user.pk, user.pk])
             for group_id, network_id, role, status, joined_on, pledged in cursor.fetchall():
+                if role == _GUEST:
+                    guest = True
+                    continue
                 if group_id is None:
                     roles.setdefault(network_id, set()).add(role)
                     continue
                 if isinstance(joined_on, str):  # SQLite gives a compound SELECT's dates as text
                     joined_on = date.fromisoformat(joined_on)
                 seats[group_id] = Seat(group_id, network_id, role, status, joined_on, bool(pledged))
-        return cls(seats, {nid: frozenset(r) for nid, r in roles.items()})
+        return cls(seats, {nid: frozenset(r) for nid, r in roles.items()}, guest=guest)
 
     # --- groups
 
@@ -138,14 +150,17 @@ class Access:
 
 @cache
 def _access_sql() -> str:
-    """The person's memberships and network roles in one statement (network roles as rows with
-    no group). Written out once rather than built by the ORM on every request: this runs on
+    """The person's memberships, network roles and whether they have a guest request, in one
+    statement (network roles as rows with no group; a guest request as one row of role
+    `_GUEST`). Written out once rather than built by the ORM on every request: this runs on
     nearly every page, and building the union cost more CPU than the database took to run it."""
     q = connection.ops.quote_name
     names = {
         "memberships": q(Membership._meta.db_table),
         "groups": q(PeerGroup._meta.db_table),
         "roles": q(NetworkRole._meta.db_table),
+        "guest_requests": q(GuestRequest._meta.db_table),
+        "guest": _GUEST,
     }
     # Only our own quoted table names go into the text; the user's id is a parameter.
     return _ACCESS_SQL.format(**names)
@@ -160,6 +175,9 @@ UNION ALL
 SELECT NULL, r.network_id, r.role, '', NULL, 0
   FROM {roles} r
  WHERE r.user_id = %s
+UNION ALL
+SELECT NULL, NULL, '{guest}', '', NULL, 0
+ WHERE EXISTS (SELECT 1 FROM {guest_requests} q WHERE q.user_id = %s)
 """
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerpower.accounts.models import User, hash_token
+from peerpower.groups.access import forget_access
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.joining import clean_email
 from peerpower.groups.models import Membership, PeerGroup
@@ -34,11 +35,20 @@ from peerpower.guests.models import (
     GuestSettings,
     OrganisationToAvoid,
 )
-from peerpower.guests.queries import find_conflicts, places_left, settings_of
+from peerpower.guests.queries import (
+    application_groups,
+    expected_guests,
+    find_conflicts,
+    is_listed,
+    listed_groups,
+    places_left,
+    settings_of,
+)
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Meeting
-from peerpower.networks.models import Network
+from peerpower.networks.models import Network, NetworkRole
 
+public_page_key = tasks.public_page_key
 CONFIRM_SALT = tasks.CONFIRM_SALT
 WITHDRAW_SALT = tasks.WITHDRAW_SALT
 CONFIRM_DAYS = 7
@@ -59,27 +69,44 @@ REQUEST_FIELDS = (
     "heard_from",
     "consent",
 )
-# What withdrawing or erasing blanks out; the dates stay for the funnel until the sweep.
+# What the conflict check compares: a change to any of them needs the check run again.
+CHECKED_FIELDS = ("organisation", "registered_number", "sector", "income_band", "region")
+# What withdrawing blanks out at once: everything the person told us about themselves, their
+# organisation and their visit. Only the dates (and the group) stay for the funnel, with
+# nothing personal, until the sweep.
 PERSONAL_FIELDS = (
     "name",
     "email",
     "job_title",
     "organisation",
     "registered_number",
+    "sector",
+    "income_band",
+    "region",
     "reason",
     "preferred_area",
     "heard_from",
+    "would_join",
+    "held_back",
     "held_back_other",
     "hopes",
     "time_commitment",
     "trustees_view",
     "application_decline_reason",
+    "invite_token_hash",
 )
-
-
-def public_page_key(slug: str) -> str:
-    """The shared-cache key of a network's public page (as anonymous visitors get it)."""
-    return f"guests:public-page:{slug}"
+# What belongs to one invitation to one meeting: a new invitation starts them afresh, so a
+# pledge, reminder or attendance mark of an earlier meeting never counts for the next.
+VISIT_MARKS: dict[str, Any] = {
+    "accepted_at": None,
+    "pledge_accepted_at": None,
+    "pledge_version": "",
+    "reminded_at": None,
+    "attendance": GuestRequest.Attendance.UNRECORDED,
+    "visited_at": None,
+    "followed_up_at": None,
+    "invite_token_hash": "",
+}
 
 
 def forget_public_page(network_id: int) -> None:
@@ -165,8 +192,8 @@ def request_submit(
     if not values.get("consent"):
         raise ValidationError({"consent": "We need your agreement to contact you about a visit."})
     group = values.get("preferred_group")
-    if group is not None and group.network_id != network.pk:
-        raise ValidationError({"preferred_group": "Choose one of this network's groups."})
+    if group is not None and (group.network_id != network.pk or not is_listed(group)):
+        raise ValidationError({"preferred_group": "Choose one of the groups that take guests."})
     since = now - relativedelta(days=SAME_REQUEST_DAYS)
     with transaction.atomic():
         earlier = (
@@ -216,8 +243,9 @@ def request_for_confirm_token(token: str) -> GuestRequest | None:
 
 def request_confirm(*, token: str, now: datetime | None = None) -> GuestRequest:
     """Follow the confirmation link: a new request reaches the network's admins; an update
-    waiting from a second request replaces what the first said. Following it again changes
-    nothing. Locks the request."""
+    waiting from a second request replaces what the first said (and, where it changes the
+    organisation, drops the conflict check's findings, so the next invitation runs the check
+    again). Following it again changes nothing. Locks the request."""
     now = now or timezone.now()
     found = request_for_confirm_token(token)
     if found is None or found.status in (
@@ -230,14 +258,18 @@ def request_confirm(*, token: str, now: datetime | None = None) -> GuestRequest:
     with transaction.atomic():
         request = GuestRequest.objects.select_for_update().get(pk=found.pk)
         if request.pending_update:
+            before = [getattr(request, name) for name in CHECKED_FIELDS]
             for name, value in request.pending_update.items():
                 if name == "preferred_group":
-                    request.preferred_group = PeerGroup.objects.filter(
-                        pk=value, network_id=request.network_id
-                    ).first()
+                    request.preferred_group = (
+                        listed_groups(request.network).filter(pk=value).first()
+                    )
                 else:
                     setattr(request, name, value)
             request.pending_update = None
+            if [getattr(request, name) for name in CHECKED_FIELDS] != before:
+                # The check's findings (dismissed ones too) were about the old organisation.
+                request.findings.all().delete()
         if request.status == GuestRequest.Status.NEW:
             request.status = GuestRequest.Status.CONFIRMED
             request.confirmed_at = now
@@ -248,8 +280,11 @@ def request_confirm(*, token: str, now: datetime | None = None) -> GuestRequest:
 
 def request_withdraw(*, token: str) -> None:
     """The link in every email: the request is withdrawn and everything the person told us is
-    erased at once (the guest place is freed, the guest account's tie to it ends). The dates
-    stay, with nothing personal, until the retention sweep. Locks the request."""
+    erased at once: their details, their organisation's sector, region and income, their
+    feedback and application, the conflict check's findings, and the guest account made for
+    the visit (unless the person has other ties here: a membership, a role, another request).
+    The guest place is freed. The dates stay, with nothing personal, until the retention sweep.
+    Locks the request."""
     try:
         pk = signing.loads(token, salt=WITHDRAW_SALT)
     except signing.BadSignature:
@@ -269,8 +304,28 @@ def _erase_personal(request: GuestRequest) -> None:
     for name in PERSONAL_FIELDS:
         setattr(request, name, "")
     request.pending_update = None
-    request.user = None
+    request.usefulness = None
+    request.consent = False
+    user_id, request.user = request.user_id, None
     request.findings.all().delete()
+    if user_id is not None:
+        _erase_guest_account(user_id, keep=request.pk)
+
+
+def _erase_guest_account(user_id: int, *, keep: int | None = None) -> None:
+    """Delete an account made only for guest visits: no membership of any kind, no network
+    role, not staff, and no guest request but `keep` (being erased). Anyone else keeps theirs."""
+    user = User.objects.filter(pk=user_id, is_staff=False, is_superuser=False).first()
+    if user is None:
+        return
+    if (
+        Membership.objects.filter(user_id=user_id).exists()
+        or NetworkRole.objects.filter(user_id=user_id).exists()
+        or GuestRequest.objects.filter(user_id=user_id).exclude(pk=keep or 0).exists()
+    ):
+        return
+    forget_access(user)
+    user.delete()
 
 
 # --- triage
@@ -312,8 +367,10 @@ def _same_network(request: GuestRequest, group: PeerGroup) -> None:
 def request_invite(*, request: GuestRequest, meeting: Meeting, by: User) -> GuestRequest:
     """Invite a confirmed guest to an upcoming meeting with a guest place left, once the
     conflict check for its group has been run and every finding dismissed. Where the network
-    asks for it, the chair approves first and the guest hears nothing until then. Locks the
-    meeting's row, so two admins cannot fill the last place twice."""
+    asks for it, the chair approves first and the guest hears and sees nothing of the meeting
+    until then. A guest invited again (to another date) starts afresh: the earlier link stops
+    working and they accept and take the pledge again. Locks the meeting's row, so two admins
+    cannot fill the last place twice."""
     require(by, "guests.triage", request.network)
     _same_network(request, meeting.group)
     if request.status not in (GuestRequest.Status.CONFIRMED, GuestRequest.Status.INVITED):
@@ -345,6 +402,10 @@ def request_invite(*, request: GuestRequest, meeting: Meeting, by: User) -> Gues
             )
         request = GuestRequest.objects.select_for_update().get(pk=request.pk)
         needs_chair = settings_of(request.network).chair_approval
+        # A new invitation: nothing of an earlier one (its link, the pledge, the reminder,
+        # attendance) carries over, so the guest accepts, pledges and is reminded afresh.
+        for name, value in VISIT_MARKS.items():
+            setattr(request, name, value)
         request.meeting = meeting
         request.status = GuestRequest.Status.INVITED
         request.invited_at = timezone.now()
@@ -377,7 +438,8 @@ def _send_guest_invitation(request: GuestRequest) -> None:
 
 def chair_decide(*, request: GuestRequest, approve: bool, by: User) -> GuestRequest:
     """The chair approves a guest proposed for their meeting (the guest is then invited) or
-    refuses (the place is freed and the admins are told). Locks the request."""
+    refuses (the place is freed, the request goes back to the admins with no meeting, so the
+    chair no longer sees it, and the admins are told). Locks the request."""
     require(by, "guests.chair_decide", request)
     with transaction.atomic():
         locked = GuestRequest.objects.select_for_update().get(pk=request.pk)
@@ -389,8 +451,10 @@ def chair_decide(*, request: GuestRequest, approve: bool, by: User) -> GuestRequ
             locked.save()
             _send_guest_invitation(locked)
         else:
+            # Back with the admins, tied to no meeting: the chair who refused no longer sees it.
             locked.chair_decision = GuestRequest.ChairDecision.REFUSED
             locked.status = GuestRequest.Status.CONFIRMED
+            locked.meeting = None
             locked.save()
             request_id = locked.pk
             transaction.on_commit(
@@ -409,6 +473,7 @@ def request_decline(*, request: GuestRequest, by: User) -> GuestRequest:
         request.status = GuestRequest.Status.DECLINED
         request.declined_at = request.last_activity_at = timezone.now()
         request.meeting = None
+        request.invite_token_hash = ""
         request.save()
         forget_public_page(request.network_id)
         request_id = request.pk
@@ -441,7 +506,7 @@ def guest_join(
             raise ValidationError(
                 "This invitation has already been accepted. Log in to see your visit."
             )
-        if locked.status != GuestRequest.Status.INVITED:
+        if locked.status != GuestRequest.Status.INVITED or not locked.invitation_sent:
             raise ValidationError("This invitation is no longer open.")
         if user is None:
             user = User.objects.filter(email__iexact=locked.email).first()
@@ -462,13 +527,25 @@ def guest_join(
         locked.user = user
         locked.accepted_at = locked.last_activity_at = timezone.now()
         locked.save(update_fields=["user", "accepted_at", "last_activity_at"])
+        forget_access(user)
     return user
 
 
 def guest_pledge_accept(*, request: GuestRequest, by: User) -> GuestRequest:
     """Record the guest's acceptance of the group's confidentiality pledge: when, and which
-    text (its version). Once; the meeting's details open after it."""
+    text (its version). Once, for an invitation that was sent and accepted, to a meeting still
+    to come; the meeting's details open after it."""
     require(by, "guests.visit", request)
+    meeting = request.meeting
+    if (
+        request.status != GuestRequest.Status.INVITED
+        or not request.invitation_sent
+        or request.accepted_at is None
+        or meeting is None
+        or meeting.is_cancelled
+        or meeting.has_ended()
+    ):
+        raise ValidationError("There is no visit waiting for your pledge.")
     if request.pledge_accepted_at is None:
         request.pledge_accepted_at = request.last_activity_at = timezone.now()
         request.pledge_version = GUEST_PLEDGE_VERSION
@@ -494,6 +571,7 @@ def guest_cannot_come(*, request: GuestRequest, by: User) -> GuestRequest:
         locked.cannot_come_at = locked.last_activity_at = timezone.now()
         locked.meeting = None
         locked.chair_decision = GuestRequest.ChairDecision.NOT_NEEDED
+        locked.invite_token_hash = ""
         locked.save()
         forget_public_page(locked.network_id)
         request_id = locked.pk
@@ -504,8 +582,10 @@ def guest_cannot_come(*, request: GuestRequest, by: User) -> GuestRequest:
 
 
 def guest_attendance_record(*, meeting: Meeting, marks: dict[int, str], by: User) -> None:
-    """Record which guests came (by request id), once the meeting has begun. A guest marked
-    present has visited; the follow-up the next day invites them to apply."""
+    """Record which guests came (by request id), once the meeting has begun: only guests whose
+    invitation went out and who have not applied since (not one waiting for the chair, refused,
+    withdrawn or gone on to apply). A guest marked present has visited; the follow-up the next
+    day invites them to apply."""
     require(by, "guests.record_attendance", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled; there is no attendance to record.")
@@ -517,9 +597,12 @@ def guest_attendance_record(*, meeting: Meeting, marks: dict[int, str], by: User
     with transaction.atomic():
         rows = {
             r.pk: r
-            for r in GuestRequest.objects.select_for_update().filter(
-                meeting=meeting, pk__in=list(marks)
+            for r in expected_guests(meeting)
+            .filter(
+                pk__in=list(marks),
+                status__in=[GuestRequest.Status.INVITED, GuestRequest.Status.VISITED],
             )
+            .select_for_update()
         }
         if set(marks) - set(rows):
             raise ValidationError("Attendance can only be recorded for this meeting's guests.")
@@ -549,9 +632,15 @@ def feedback_give(
     held_back_other: str,
     by: User,
 ) -> GuestRequest:
-    """The guest's short feedback after the meeting (once the meeting has ended)."""
+    """The guest's short feedback after the meeting they accepted (once it has ended; never
+    for a cancelled one)."""
     require(by, "guests.visit", request)
-    if request.meeting is None or not request.meeting.has_ended():
+    meeting = request.meeting
+    if meeting is None or not request.invitation_sent or request.accepted_at is None:
+        raise ValidationError("Feedback is for a meeting you were invited to.")
+    if meeting.is_cancelled:
+        raise ValidationError("That meeting was cancelled; there is nothing to give feedback on.")
+    if not meeting.has_ended():
         raise ValidationError("Feedback opens once the meeting is over.")
     if not 1 <= usefulness <= 5:
         raise ValidationError({"usefulness": "Choose from 1 to 5."})
@@ -573,13 +662,16 @@ def application_submit(
     group: PeerGroup,
     by: User,
 ) -> GuestRequest:
-    """The guest applies to join, if the chair recorded them as present."""
+    """The guest applies to join, if the chair recorded them as present, to a group that
+    takes guests or the one they visited."""
     require(by, "guests.visit", request)
     if request.attendance != GuestRequest.Attendance.PRESENT:
         raise ValidationError("Only guests who came to a meeting can apply.")
     if request.status != GuestRequest.Status.VISITED:
         raise ValidationError("You have already applied.")
     _same_network(request, group)
+    if not application_groups(request).filter(pk=group.pk).exists():
+        raise ValidationError({"group": "Choose one of the groups that take guests."})
     errors = {
         name: "Please answer this."
         for name, value in (
@@ -658,8 +750,9 @@ def avoid_remove(*, entry: OrganisationToAvoid, by: User) -> None:
 
 def retention_sweep(*, now: datetime | None = None) -> int:
     """Erase requests that did not lead to membership, a network's retention period after their
-    last activity; unconfirmed requests expire when their link does. Returns how many were
-    erased. Requests that led to membership are kept."""
+    last activity, with the guest accounts made only for them; unconfirmed requests expire
+    when their link does. Returns how many were erased. Requests that led to membership are
+    kept."""
     now = now or timezone.now()
     GuestRequest.objects.filter(
         status=GuestRequest.Status.NEW,
@@ -671,26 +764,36 @@ def retention_sweep(*, now: datetime | None = None) -> int:
         cutoff = now - relativedelta(
             months=months.get(network_id, settings.GUESTS_RETENTION_MONTHS)
         )
-        erased += (
-            GuestRequest.objects.filter(network_id=network_id, last_activity_at__lt=cutoff)
-            .exclude(status=GuestRequest.Status.MEMBER)
-            .delete()[1]
-            .get("guests.GuestRequest", 0)
-        )
+        due = GuestRequest.objects.filter(
+            network_id=network_id, last_activity_at__lt=cutoff
+        ).exclude(status=GuestRequest.Status.MEMBER)
+        accounts = set(due.exclude(user=None).values_list("user_id", flat=True))
+        erased += due.delete()[1].get("guests.GuestRequest", 0)
+        for user_id in accounts:
+            _erase_guest_account(user_id)
     return erased
 
 
 def follow_ups_send(*, now: datetime | None = None) -> int:
     """The day after their meeting, each guest who was expected gets the feedback form (and,
-    if present, the invitation to apply). Each once: the row is claimed before the email."""
+    if present, the invitation to apply); not after a cancelled meeting. Each once: the row is
+    claimed before the email."""
     now = now or timezone.now()
     due = list(
         GuestRequest.objects.filter(
             followed_up_at=None,
             accepted_at__isnull=False,
             meeting__ends_at__lte=now - relativedelta(days=1),
+            meeting__status=Meeting.Status.SCHEDULED,
             status__in=[GuestRequest.Status.INVITED, GuestRequest.Status.VISITED],
-        ).values_list("pk", flat=True)
+        )
+        .exclude(
+            chair_decision__in=[
+                GuestRequest.ChairDecision.PENDING,
+                GuestRequest.ChairDecision.REFUSED,
+            ]
+        )
+        .values_list("pk", flat=True)
     )
     sent = 0
     for pk in due:
@@ -714,7 +817,14 @@ def reminders_send(*, now: datetime | None = None) -> int:
             meeting__status=Meeting.Status.SCHEDULED,
             meeting__starts_at__gt=now,
             meeting__starts_at__lte=now + relativedelta(days=1),
-        ).values_list("pk", flat=True)
+        )
+        .exclude(
+            chair_decision__in=[
+                GuestRequest.ChairDecision.PENDING,
+                GuestRequest.ChairDecision.REFUSED,
+            ]
+        )
+        .values_list("pk", flat=True)
     )
     sent = 0
     for pk in due:

@@ -1,5 +1,11 @@
 """A guest's account reaches the guest pages, their own account settings and what anyone may
-reach without logging in; every other page is a 404 to them, as if it did not exist."""
+reach without logging in; every other page is a 404 to them, as if it did not exist.
+
+The question "is this a guest-only account?" is answered from the person's access
+(`groups.access`: its one query also says whether they have a guest request), which nearly
+every page loads anyway, so it costs nothing more. Views marked `lib.http.seat_checked` answer
+only people with a seat in the group, which a guest never holds, and are not asked about at
+all: the live room's poll stays at its three queries."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from peerpower.guests.queries import is_guest_only
+from peerpower.lib.http import SEAT_CHECKED
 
 # Pages of the account itself (allauth's: log-out, password, second factor) and accepting a
 # member invitation, which is how a guest becomes a member.
@@ -29,6 +36,8 @@ class GuestScopeMiddleware:
     ) -> HttpResponse | None:
         if not getattr(view_func, "login_required", True):
             return None  # public pages: a guest may see what anyone may
+        if getattr(view_func, SEAT_CHECKED, False):
+            return None  # the view itself answers only people with a seat
         match = request.resolver_match
         if (
             match is None

@@ -247,6 +247,24 @@ class GuestRequest(models.Model):
     def __str__(self) -> str:
         return f"Guest request {self.pk} ({self.get_status_display()})"
 
+    # The steps at which a request is tied to its meeting: invited, then came, applied, joined.
+    AT_MEETING: ClassVar[tuple[str, ...]] = (
+        Status.INVITED,
+        Status.VISITED,
+        Status.APPLIED,
+        Status.MEMBER,
+    )
+
+    @property
+    def invitation_sent(self) -> bool:
+        """The guest has been sent the invitation to their meeting: it exists, and the chair's
+        approval was not needed or given. Before that the guest sees nothing of the meeting."""
+        return (
+            self.meeting_id is not None
+            and self.status in self.AT_MEETING
+            and self.chair_decision in (self.ChairDecision.NOT_NEEDED, self.ChairDecision.APPROVED)
+        )
+
     @property
     def holds_place(self) -> bool:
         return (

@@ -28,9 +28,6 @@ from peerpower.guests.models import (
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network
 
-# Cached on a request's user, as groups.access caches the person's access.
-_GUEST_ONLY = "_peerpower_guest_only"
-_SCOPED = "_peerpower_request_scoped"
 # How many upcoming dates the public page shows per group.
 PUBLIC_DATES = 3
 DEFAULT_PLACES = GroupGuestSettings._meta.get_field("places").default
@@ -49,18 +46,13 @@ def group_settings_of(group: PeerGroup) -> GroupGuestSettings:
 
 def is_guest_only(user: User | AnonymousUser) -> bool:
     """A person whose only tie to the site is a guest request: no membership of any kind, no
-    network role, not staff. Such a person reaches the guest pages and nothing else."""
+    network role, not staff. Such a person reaches the guest pages and nothing else. Answered
+    from the person's access (its one query says whether they have a guest request too), so it
+    costs nothing on a page that asks any rule."""
     if not user.is_authenticated or user.is_staff or user.is_superuser:
         return False
     access = access_for(user)
-    if access.seats or access.roles:
-        return False
-    cached: bool | None = getattr(user, _GUEST_ONLY, None)
-    if cached is None:
-        cached = GuestRequest.objects.filter(user=user).exists()
-        if getattr(user, _SCOPED, False):  # asked by the middleware and the navigation alike
-            setattr(user, _GUEST_ONLY, cached)
-    return cached
+    return access.guest and not access.seats and not access.roles
 
 
 def requests_visible_to(user: User | AnonymousUser) -> QuerySet[GuestRequest]:
@@ -196,21 +188,54 @@ def bookable_meetings(network: Network, now: datetime | None = None) -> list[tup
     return result
 
 
-def guests_of_meeting(meeting: Meeting) -> QuerySet[GuestRequest]:
-    """The guests invited to a meeting, waiting for the chair or expected, and those who came."""
+def _at_meeting(meeting: Meeting) -> QuerySet[GuestRequest]:
+    """The meeting's guests: invited (waiting for the chair or expected) and those who came."""
     return (
-        GuestRequest.objects.filter(meeting=meeting)
-        .filter(
-            status__in=[
-                GuestRequest.Status.INVITED,
-                GuestRequest.Status.VISITED,
-                GuestRequest.Status.APPLIED,
-                GuestRequest.Status.MEMBER,
-            ]
-        )
+        GuestRequest.objects.filter(meeting=meeting, status__in=GuestRequest.AT_MEETING)
         .exclude(chair_decision=GuestRequest.ChairDecision.REFUSED)
         .order_by("name")
     )
+
+
+def guests_of_meeting(user: User | AnonymousUser, meeting: Meeting) -> QuerySet[GuestRequest]:
+    """The meeting's guests, with their requests' details, as far as the person may see them:
+    the network's admins and the chair of the meeting's group (`requests_visible_to`)."""
+    return _at_meeting(meeting) & requests_visible_to(user)
+
+
+def expected_guests(meeting: Meeting) -> QuerySet[GuestRequest]:
+    """The guests whose invitation went out (not those waiting for the chair): the ones whose
+    attendance is recorded."""
+    return _at_meeting(meeting).exclude(chair_decision=GuestRequest.ChairDecision.PENDING)
+
+
+def visible_meeting_id(request: GuestRequest) -> int | None:
+    """The meeting a guest may see of their own request: only once its invitation was sent
+    (not while the chair is still deciding, nor after a refusal, a decline or "I can no longer
+    come"). Its venue, link and agenda open only after the pledge as well."""
+    return request.meeting_id if request.invitation_sent else None
+
+
+def listed_groups(network: Network) -> QuerySet[PeerGroup]:
+    """The network's groups that take guests (those on the public page): the only ones a guest
+    can ask for or apply to."""
+    return PeerGroup.objects.filter(network=network, guest_settings__listed=True).order_by("name")
+
+
+def application_groups(request: GuestRequest) -> QuerySet[PeerGroup]:
+    """The groups a guest may apply to: those that take guests, and the one they visited."""
+    return (
+        PeerGroup.objects.filter(
+            Q(guest_settings__listed=True) | Q(meetings__pk=request.meeting_id or 0),
+            network_id=request.network_id,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def is_listed(group: PeerGroup) -> bool:
+    return GroupGuestSettings.objects.filter(group=group, listed=True).exists()
 
 
 # --- the conflict check

@@ -4,7 +4,8 @@ their attendance; the guest acts only on their own request; members list organis
 would rather not meet.
 
 Every action in guests.actions that takes `by` asks one of these first;
-tests/guests/test_refusals.py fails for an action that does not.
+tests/guests/test_refusals.py fails for an action that does not. Who *sees* a request is not a
+rule here but `guests.queries.requests_visible_to`, which every page showing one goes through.
 """
 
 import rules
@@ -62,11 +63,6 @@ rule("guests.edit_page", administers_network, refusal=ADMINS)
 rule("guests.edit_group", administers_group_network, refusal=ADMINS)
 rule("guests.triage", administers_network, refusal="Only the network's admins see requests.")
 rule("guests.decide_finding", administers_finding_network, refusal=ADMINS)
-rule(
-    "guests.see_request",
-    administers_network | chairs_proposed_group,
-    refusal="Only the network's admins and the chair of the group see a guest's request.",
-)
 rule(
     "guests.chair_decide",
     chairs_proposed_group,

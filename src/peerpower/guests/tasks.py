@@ -6,6 +6,7 @@ take ids and read fresh rows; a request erased before the worker got to it sends
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
@@ -16,11 +17,16 @@ from peerpower.groups.models import Membership
 from peerpower.guests.calendar import guest_ics
 from peerpower.guests.models import DEFAULT_DECLINE, GuestRequest, GuestSettings
 from peerpower.lib.email import Attachment, send_templated_email
-from peerpower.networks.models import NetworkRole
+from peerpower.networks.models import Network, NetworkRole
 
 # The salts are the actions' (guests.actions imports this module, not the other way).
 CONFIRM_SALT = "peerpower.guests.confirm"
 WITHDRAW_SALT = "peerpower.guests.withdraw"
+
+
+def public_page_key(slug: str) -> str:
+    """The shared-cache key of a network's public page (as anonymous visitors get it)."""
+    return f"guests:public-page:{slug}"
 
 
 def _request(request_id: int) -> GuestRequest | None:
@@ -54,10 +60,11 @@ def _to_guest(request: GuestRequest, prefix: str, **context: object) -> None:
 
 
 def _ics(request: GuestRequest) -> Attachment:
+    method = "CANCEL" if request.meeting is not None and request.meeting.is_cancelled else "REQUEST"
     return Attachment(
         filename="guest-visit.ics",
         content=guest_ics(request),
-        mimetype="text/calendar; method=REQUEST; charset=utf-8",
+        mimetype=f"text/calendar; method={method}; charset=utf-8",
     )
 
 
@@ -183,6 +190,51 @@ def send_reminder(*, request_id: int) -> None:
     user = request.user
     with timezone.override(user.time_zone if user else request.meeting.group.time_zone):
         _to_guest(request, "reminder", meeting=request.meeting, attachments=[_ics(request)])
+
+
+@db_task()
+def send_guest_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
+    """The guests' meeting moved, was cancelled or reinstated (or, with `agenda`, its agenda
+    changed): each guest whose invitation went out and who is still expected is told. A
+    cancellation carries its CANCEL file (no venue or agenda in it); a change carries the
+    updated file only for a guest who took the pledge, since the venue, link and agenda are
+    theirs only then, and an agenda change reaches only them. The cached public page, whose
+    dates changed, is dropped."""
+    expected = (
+        GuestRequest.objects.filter(meeting_id=meeting_id, status=GuestRequest.Status.INVITED)
+        .exclude(
+            chair_decision__in=[
+                GuestRequest.ChairDecision.PENDING,
+                GuestRequest.ChairDecision.REFUSED,
+            ]
+        )
+        .values_list("pk", flat=True)
+    )
+    for pk in list(expected):
+        request = _request(pk)
+        if request is None or request.meeting is None:
+            continue
+        cancelled = request.meeting.is_cancelled
+        pledged = request.pledge_accepted_at is not None
+        if agenda and (cancelled or not pledged):
+            continue
+        attached = cancelled or pledged
+        user = request.user
+        with timezone.override(user.time_zone if user else request.meeting.group.time_zone):
+            _to_guest(
+                request,
+                "meeting_changed",
+                meeting=request.meeting,
+                attached=attached,
+                attachments=[_ics(request)] if attached else [],
+            )
+    slug = (
+        Network.objects.filter(groups__meetings__pk=meeting_id)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if slug:
+        cache.delete(public_page_key(slug))
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))

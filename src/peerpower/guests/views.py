@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,25 +40,27 @@ from peerpower.guests.forms import (
 from peerpower.guests.models import GUEST_PLEDGE, ConflictFinding, GuestRequest
 from peerpower.guests.queries import (
     FUNNEL_STEPS,
+    application_groups,
     bookable_meetings,
     funnel,
     group_settings_of,
     guests_of_meeting,
+    listed_groups,
     own_requests,
     public_groups,
     requests_visible_to,
     settings_of,
     triage_list,
+    visible_meeting_id,
 )
 from peerpower.guests.spam import new_form_token
-from peerpower.lib.http import add_action_errors
+from peerpower.lib.http import add_action_errors, calendar_response, page_of
 from peerpower.lib.rules import can
 from peerpower.meetings.models import Meeting, timed_agenda
-from peerpower.meetings.queries import with_agenda
+from peerpower.meetings.queries import with_talks
 from peerpower.networks.models import Network
 from peerpower.networks.views import get_network_for_admin
 
-PER_PAGE = 25
 # How long the public page is kept for anonymous visitors; changes made here drop it at once.
 PUBLIC_CACHE_SECONDS = 300
 
@@ -113,16 +114,12 @@ def _public_response(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _request_groups(network: Network) -> Any:
-    return PeerGroup.objects.filter(network=network, guest_settings__listed=True).order_by("name")
-
-
 @login_not_required
 @sensitive_post_parameters("email", "name")
 @require_http_methods(["GET", "POST"])
 def request_form(request: MaybeAnonymousRequest, slug: str) -> HttpResponse:
     network = _published_network(slug)
-    groups = _request_groups(network)
+    groups = listed_groups(network)
     data = request.POST.copy() if request.method == "POST" else None
     form = GuestRequestForm(data, groups=groups, initial={"form_token": new_form_token()})
     if request.method == "POST" and form.is_valid():
@@ -292,9 +289,7 @@ def triage(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     status = search = ""
     if filters.is_valid():
         status, search = filters.cleaned_data["status"], filters.cleaned_data["q"]
-    page = Paginator(triage_list(network, status=status, search=search), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, triage_list(network, status=status, search=search))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -528,6 +523,9 @@ def funnel_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 # --- the chair
 
 
+MARKABLE = (GuestRequest.Status.INVITED, GuestRequest.Status.VISITED)
+
+
 def _meeting_for_guests(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("group__network"), pk=pk)
     if not can(request.user, "guests.record_attendance", meeting):
@@ -540,13 +538,15 @@ def meeting_guests(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The guests of a meeting: to approve (the chair, where the network asks), expected, and
     their attendance once the meeting has begun."""
     meeting = _meeting_for_guests(request, pk)
-    guests = list(guests_of_meeting(meeting))
+    guests = list(guests_of_meeting(request.user, meeting))
     decided = [g for g in guests if g.chair_decision != GuestRequest.ChairDecision.PENDING]
     waiting = [g for g in guests if g.chair_decision == GuestRequest.ChairDecision.PENDING]
+    # Attendance is theirs to record until they apply; after that it stands as recorded.
+    markable = [g for g in decided if g.status in MARKABLE]
     form = GuestAttendanceForm(
         request.POST or None,
-        guests=decided,
-        initial={f"guest_{g.pk}": g.attendance for g in decided},
+        guests=markable,
+        initial={f"guest_{g.pk}": g.attendance for g in markable},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -562,7 +562,8 @@ def meeting_guests(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "waiting": waiting,
-            "rows": [{"guest": g, "field": form[f"guest_{g.pk}"]} for g in decided],
+            "rows": [{"guest": g, "field": form[f"guest_{g.pk}"]} for g in markable],
+            "settled": [g for g in decided if g.status not in MARKABLE],
             "form": form,
             "started": meeting.has_started(),
             "is_chair": can(request.user, "groups.invite_member", meeting.group),
@@ -608,10 +609,13 @@ def _visit(
 ) -> HttpResponse:
     meeting = None
     segments: list[Any] = []
-    if guest.meeting_id is not None:
-        meeting = with_agenda(Meeting.objects.filter(pk=guest.meeting_id)).get()
-        segments = timed_agenda(meeting, list(meeting.agenda_items.all()))
-    groups = PeerGroup.objects.filter(network_id=guest.network_id).order_by("name")
+    meeting_id = visible_meeting_id(guest)
+    if meeting_id is not None:
+        meeting = (
+            with_talks(Meeting.objects.filter(pk=meeting_id)).select_related("group", "venue").get()
+        )
+        segments = timed_agenda(meeting, list(meeting.agenda_items.all()), meeting.confirmed_talk())
+    groups = application_groups(guest)
     return render(
         request,
         "guests/visit.html",
@@ -625,7 +629,7 @@ def _visit(
             "feedback_form": feedback_form or FeedbackForm(),
             "application_form": application_form
             or ApplicationForm(
-                groups=groups, initial={"group": guest.meeting.group_id if guest.meeting else None}
+                groups=groups, initial={"group": meeting.group_id if meeting else None}
             ),
         },
         status=status,
@@ -648,18 +652,16 @@ def pledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def visit_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     guest = _own(request, pk)
+    meeting = guest.meeting
     if (
-        guest.meeting is None
+        meeting is None
+        or visible_meeting_id(guest) is None
         or guest.pledge_accepted_at is None
         or guest.status != GuestRequest.Status.INVITED
-        or guest.meeting.has_ended()
+        or meeting.has_ended()
     ):
         raise Http404  # the file is for an upcoming visit, after the pledge
-    response = HttpResponse(guest_ics(guest), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="guest-{guest.meeting.starts_at:%Y-%m-%d}.ics"'
-    )
-    return response
+    return calendar_response(guest_ics(guest), f"guest-{meeting.starts_at:%Y-%m-%d}.ics")
 
 
 @require_POST
@@ -696,8 +698,7 @@ def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     guest = _own(request, pk)
-    groups = PeerGroup.objects.filter(network_id=guest.network_id).order_by("name")
-    form = ApplicationForm(request.POST, groups=groups)
+    form = ApplicationForm(request.POST, groups=application_groups(guest))
     if form.is_valid():
         try:
             actions.application_submit(request=guest, by=request.user, **form.cleaned_data)

@@ -66,7 +66,7 @@ from peerpower.issues.queries import (
     updates_visible_to,
 )
 from peerpower.lib import undo
-from peerpower.lib.http import add_action_errors
+from peerpower.lib.http import add_action_errors, seat_checked
 from peerpower.lib.rules import can
 from peerpower.meetings.models import AgendaItem, Meeting
 from peerpower.meetings.queries import meetings_visible_to, next_scheduled_after
@@ -617,6 +617,7 @@ def _poll_etag(request: HttpRequest, pk: int) -> str | None:
     return None if version is None else f"room-{pk}-{version}"
 
 
+@seat_checked
 @PRIVATE
 @require_GET
 @condition(etag_func=_poll_etag)

@@ -16,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import PeerGroup
+from peerpower.guests.tasks import send_guest_meeting_change
 from peerpower.lib.email import Attachment, send_templated_email
 from peerpower.meetings.calendar import invitation_ics
 from peerpower.meetings.models import Meeting, ReminderSent, timed_agenda
@@ -83,8 +84,10 @@ def send_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
                 context={"user": user, "meeting": meeting, "agenda": segments},
                 attachments=[_ics(meeting, user)],
             )
-    # The speaker booked for it gets the same change for their own calendar entry.
+    # The speaker booked for it gets the same change for their own calendar entry, and so do
+    # the guests expected at it.
     send_speaker_meeting_change(meeting_id=meeting_id, agenda=agenda)
+    send_guest_meeting_change(meeting_id=meeting_id, agenda=agenda)
 
 
 @db_task()

@@ -17,7 +17,7 @@ from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
 from peerpower.groups.queries import current_memberships
-from peerpower.lib.http import add_action_errors
+from peerpower.lib.http import add_action_errors, calendar_response
 from peerpower.lib.rules import can
 from peerpower.meetings import actions
 from peerpower.meetings.calendar import FEED_NAME, feed_ics, invitation_ics
@@ -334,17 +334,10 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @require_GET
 def meeting_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    return _calendar_response(
+    return calendar_response(
         invitation_ics(meeting, request.user.email), f"meeting-{meeting.starts_at:%Y-%m-%d}.ics"
     )
 
@@ -356,7 +349,7 @@ def calendar_feed(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
     user = get_object_or_404(User, calendar_token=token, is_active=True)
     since = timezone.now() - timedelta(days=365)
     meetings = with_talks(meetings_for(user).filter(ends_at__gte=since)).order_by("starts_at")
-    return _calendar_response(feed_ics(meetings, name=FEED_NAME), "peerpower.ics")
+    return calendar_response(feed_ics(meetings, name=FEED_NAME), "peerpower.ics")
 
 
 # No CSRF check: the POST acts through the secret token in its address, never the session, so

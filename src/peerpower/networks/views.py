@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import groups_with_counts
 from peerpower.issues.models import Protocol
-from peerpower.lib.http import add_action_errors
+from peerpower.lib.http import add_action_errors, page_of
 from peerpower.lib.rules import can
 from peerpower.meetings.models import Meeting
 from peerpower.networks import actions
@@ -73,7 +73,7 @@ def get_network_for_admin(request: AuthenticatedRequest, slug: str) -> Network:
 
 
 def _page(request: AuthenticatedRequest, rows: QuerySet[Any]) -> Page[Any]:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(request, rows, PER_PAGE)
 
 
 def _list_page(
