@@ -21,7 +21,9 @@ from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.helpers import log_in, screenshot
 from tests.guests import builders
 
-from peerpower.guests.models import GuestRequest
+from peerpower.guests import actions
+from peerpower.guests.models import GuestRequest, GuestSettings
+from peerpower.meetings.actions import meeting_cancel
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Organisation
 
@@ -195,3 +197,63 @@ def test_the_public_page_at_phone_width(
     phone.get_by_role("link", name="Ask to come as a guest").click()
     assert_no_axe_violations(phone)
     screenshot(phone, "guests-public-page-phone")
+
+
+def test_a_guests_visit_while_the_chair_decides_and_after_a_cancellation(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The visit page's other states, as the guest and the chair see them: invited again and
+    waiting for the chair (nothing of the meeting shown), the meeting cancelled, and the
+    chair's guest list with a guest who has applied since."""
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(
+        network, "Tuesday Leaders", venue=factories.make_venue(network, "The Common Room")
+    )
+    builders.list_group(group)
+    admin = factories.make_admin(network, "Alex Admin")
+    chair = factories.add_member(
+        group, factories.make_user("Helen Chair", mfa=True), role="chair"
+    ).user
+    first, second = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[:2]
+    past = factories.make_past_meeting(group, months_ago=2)
+    applied, applicant = builders.visited(network, past, admin)
+    actions.application_submit(
+        request=applied,
+        hopes="Peers",
+        time_commitment="Half a day a month",
+        trustees_view="Keen",
+        group=group,
+        by=applicant,
+    )
+    request, guest = builders.guest_user(network, first, admin)
+    actions.guest_cannot_come(request=request, by=guest)
+    GuestSettings.objects.update_or_create(network=network, defaults={"chair_approval": True})
+    request = actions.request_invite(
+        request=GuestRequest.objects.get(pk=request.pk), meeting=second, by=admin
+    )
+
+    page = new_context().new_page()
+    log_in(page, live_server.url, guest.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/guests/{request.pk}/")
+    expect(page.get_by_text("We are confirming your place")).to_be_visible()
+    expect(page.get_by_text("The Common Room")).to_have_count(0)
+    assert_no_axe_violations(page)
+
+    actions.chair_decide(request=request, approve=True, by=chair)
+    request.refresh_from_db()
+    actions.guest_join(request=request, user=guest)
+    request.refresh_from_db()
+    actions.guest_pledge_accept(request=request, by=guest)
+    meeting_cancel(meeting=second, reason="Storm", by=chair)
+    page.goto(f"{live_server.url}/guests/{request.pk}/")
+    expect(page.get_by_text("is cancelled")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "guests-visit-cancelled")
+
+    chair_page = new_context().new_page()
+    log_in(chair_page, live_server.url, chair.email)
+    chair_page.goto(f"{live_server.url}/meetings/{past.pk}/guests/")
+    expect(chair_page.get_by_role("heading", name="Guests who have applied since")).to_be_visible()
+    assert_no_axe_violations(chair_page)
