@@ -106,3 +106,19 @@ def _empty_cache() -> None:
 
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         cache.clear()
+
+
+@pytest.fixture
+def builtin_protocols(transactional_db: None) -> None:
+    """The built-in issue protocols, which a data migration makes. A transactional test empties
+    the database after it, data-migration rows included, and pytest-django runs those tests
+    last: a later transactional test that needs the protocols asks for this fixture."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from peerpower.issues.models import Protocol
+
+    if not Protocol.objects.filter(network=None).exists():
+        migration = import_module("peerpower.issues.migrations.0002_builtin_protocols")
+        migration.add_protocols(apps, None)

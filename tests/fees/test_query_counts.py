@@ -78,9 +78,10 @@ PAGES: dict[str, tuple[str, Callable[[Fees], str], int]] = {
     "sponsor page": (
         "sponsor",
         lambda f: reverse("fees:sponsor_page", args=[Sponsor.objects.get().pk]),
-        # session, user, the sponsor, its contact (the rule), access and the menu's two
-        # questions (guest? sponsor?), places funded, places used, attendance
-        10,
+        # session, user, the sponsor, its contact (the rule), access (which also says whether
+        # they are a guest), the menu's question (sponsor?), places funded, places used,
+        # attendance
+        9,
     ),
     # session, user, access, places, invoices with balances, bursaries, sponsors' pages
     "member's own fees": ("member", lambda f: reverse("fees:mine"), 7),

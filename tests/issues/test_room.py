@@ -71,6 +71,7 @@ def test_two_clicks_on_the_same_version_one_wins(session: Session) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("builtin_protocols")
 def test_two_chairs_clicking_at_once_from_two_connections_one_wins(session: Session) -> None:
     factories.move_meeting(session.meeting, timezone.now())  # the room opens on the day
     room = live.room_for(session.meeting)
