@@ -22,8 +22,10 @@ def grow(scene: CoachingWorld, world: World, times: int) -> None:
     for _ in range(times):
         n = next(_n)
         other = builders.engagement(scene.profile, factories.add_member(world.group).user)
-        for e in (scene.engagement, other):
-            starts = at(day_ahead(50 + n % 30), 9) + timedelta(minutes=15 * (n % 20))
+        for i, e in enumerate((scene.engagement, other)):
+            # One coach: the two engagements a month apart, so no two sessions overlap (on
+            # PostgreSQL the exclusion constraint refuses an overlap, buffer included).
+            starts = at(day_ahead(50 + n % 30 + 31 * i), 9) + timedelta(minutes=15 * (n % 20))
             for status, late, offset in (
                 ("held", False, -60),
                 ("cancelled", True, 0),

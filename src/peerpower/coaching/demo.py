@@ -130,8 +130,9 @@ def load_coaching(network: Network, coach: User, make_user: Callable[[str, str],
         rule = AvailabilityRule.objects.filter(coach=profile).order_by("weekday").first()
         if rule is None:  # every demo coach has hours
             continue
-        # Each coach has two coachees: the second an hour later, so no two sessions overlap.
-        weekday, hour = rule.weekday, rule.starts.hour + index // 3
+        # Each coach has two coachees: the second two hours later, so no two sessions overlap
+        # with the buffer (PostgreSQL's exclusion constraint refuses it).
+        weekday, hour = rule.weekday, rule.starts.hour + 2 * (index // 3)
         first = _weekday_on_or_after(today - timedelta(days=42), weekday)
         for week, status in ((0, Session.Status.HELD), (2, Session.Status.HELD), (4, "late")):
             day = first + timedelta(days=7 * week)
