@@ -24,8 +24,10 @@ def grow(scene: CoachingWorld, world: World, times: int) -> None:
         other = builders.engagement(scene.profile, factories.add_member(world.group).user)
         for i, e in enumerate((scene.engagement, other)):
             # One coach: the two engagements a month apart, so no two sessions overlap (on
-            # PostgreSQL the exclusion constraint refuses an overlap, buffer included).
-            starts = at(day_ahead(50 + n % 30 + 31 * i), 9) + timedelta(minutes=15 * (n % 20))
+            # PostgreSQL the exclusion constraint refuses an overlap, buffer included), and in
+            # the evening, after the latest of coaching_world's daytime sessions has ended
+            # (theirs run 09:00-17:00 on days that move further out as a worker runs tests).
+            starts = at(day_ahead(50 + n % 30 + 31 * i), 18) + timedelta(minutes=15 * (n % 20))
             for status, late, offset in (
                 ("held", False, -60),
                 ("cancelled", True, 0),
