@@ -114,6 +114,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "privacy:mine": everyone(200, guest=200),
     "privacy:mine_json": everyone(200, guest=200),
     "privacy:person": only({"admin": 200}),
+    "privacy:erase": only({"admin": 200}),
+    # How long the network keeps what: its people (not a former member, not a guest).
+    "privacy:retention": only(IN_NETWORK),
+    # A network's audit log: its admins only (the other network's admin gets a 404).
+    "audit:log": only({"admin": 200}),
     "groups:detail": only(GROUP_VIEWERS),
     "groups:edit": only(MANAGERS),
     # The chair invites members; a network admin proposes them (same page, other wording).
@@ -648,6 +653,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "guests": guest_objects,
     "fees": fee_objects,
     "privacy:person": lambda world, name: {"person": world.member.pk},
+    "privacy:erase": lambda world, name: {"person": world.member.pk},
     "coaching": coaching_objects,
     "networking": networking_objects,
 }

@@ -51,6 +51,7 @@ PK_OF: dict[str, str] = {
     "guests:chair_decide": "meeting",
     "guests:avoid_remove": "avoid",
     "privacy:person": "person",  # a person of the network, by user id
+    "privacy:erase": "person",
     "coaching": "engagement",
     **{
         f"coaching:{name}": "session"

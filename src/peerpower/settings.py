@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "peerpower.guests",
     "peerpower.backups",
     "peerpower.privacy",
+    "peerpower.audit",
     "peerpower.coaching",
     "peerpower.fees",
     "peerpower.networking",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The person's memberships and roles, loaded once per request for every rule (groups.access).
     "peerpower.groups.access.AccessMiddleware",
+    # Refusals met inside a transaction are written once the view has returned (audit.actions).
+    "peerpower.audit.middleware.AuditMiddleware",
     # Cache-Control: private, no-store for every logged-in person and every secret-token URL.
     "peerpower.lib.security.PrivateNoStoreMiddleware",
     # The site's page for a bare 405 (lib.errors).
@@ -393,6 +396,8 @@ GUESTS_RATE_PER_IP = env_int("GUESTS_RATE_PER_IP", 5)
 GUESTS_RATE_PER_EMAIL = env_int("GUESTS_RATE_PER_EMAIL", 3)
 GUESTS_RATE_WINDOW_SECONDS = env_int("GUESTS_RATE_WINDOW_SECONDS", 600)
 GUESTS_RETENTION_MONTHS = 12
+# The audit log (peerpower.audit) keeps this many months of entries.
+AUDIT_RETENTION_MONTHS = 24
 
 if TESTING:
     # Deliberately slow hashing is the point in production and pure waste in tests.

@@ -40,11 +40,13 @@ rule(
     "accounts.invite_to_network",
     administers_network,
     refusal="Only the network's admins can invite people to it.",
+    audited=True,
 )
 rule(
     "accounts.withdraw_invitation",
     may_withdraw,
     refusal="Only whoever may send this invitation can withdraw it.",
+    audited=True,
 )
 rule(
     "accounts.accept_invitation",

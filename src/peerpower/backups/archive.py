@@ -42,6 +42,8 @@ from django.conf import settings
 from django.db import connection
 
 FORMAT = 1
+# How long `manage.py backup` keeps archives unless told otherwise (the retention page says it).
+KEEP_DAYS = 30
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 SUFFIX_PLAIN = ".tar"

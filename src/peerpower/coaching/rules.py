@@ -79,7 +79,7 @@ def goal_party(user: object, goal: Goal) -> bool:
 
 ADMINS = "Only the network's admins can do that."
 
-rule("coaching.manage", administers, refusal=ADMINS)
+rule("coaching.manage", administers, refusal=ADMINS, audited=True)
 rule(
     "coaching.edit_profile",
     owns_profile,

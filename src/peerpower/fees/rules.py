@@ -58,7 +58,7 @@ def is_sponsor_contact(user: object, sponsor: Sponsor) -> bool:
 
 ADMINS = "Only the network's admins can do this."
 
-rule("fees.manage", administers_network, refusal=ADMINS)
+rule("fees.manage", administers_network, refusal=ADMINS, audited=True)
 rule(
     "fees.see_invoice",
     administers_network | holds_the_invoiced_place,

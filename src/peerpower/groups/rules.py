@@ -108,16 +108,19 @@ rule(
     "groups.create",
     administers_network,
     refusal="Only the network's admins can set up a group.",
+    audited=True,
 )
 rule(
     "groups.edit",
     can_manage_group,
     refusal="Only the group's chair or its network's admins can change the group.",
+    audited=True,
 )
 rule(
     "groups.invite_member",
     is_group_chair,
     refusal="Only the group's chair invites members. A network admin can propose someone.",
+    audited=True,
 )
 rule(
     "groups.propose_member",
@@ -128,21 +131,25 @@ rule(
     "groups.approve_member",
     chairs_membership_group & is_someone_else,
     refusal="Only the group's chair can approve a proposal, and nobody approves their own.",
+    audited=True,
 )
 rule(
     "groups.invite_chair",
     administers_group_network & group_has_no_chair,
     refusal="Only the network's admins invite a chair, and only to a group without one.",
+    audited=True,
 )
 rule(
     "groups.replace_chair",
     administers_group_network & group_has_current_chair,
     refusal="Only the network's admins can replace a group's chair.",
+    audited=True,
 )
 rule(
     "groups.set_status",
     manages_membership_group,
     refusal="Only the group's chair or its network's admins can change a membership.",
+    audited=True,
 )
 rule(
     "groups.accept_pledge",

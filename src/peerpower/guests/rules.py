@@ -59,19 +59,26 @@ def owns_avoid_entry(user: object, entry: OrganisationToAvoid) -> bool:
 
 ADMINS = "Only the network's admins can do this."
 
-rule("guests.edit_page", administers_network, refusal=ADMINS)
-rule("guests.edit_group", administers_group_network, refusal=ADMINS)
-rule("guests.triage", administers_network, refusal="Only the network's admins see requests.")
-rule("guests.decide_finding", administers_finding_network, refusal=ADMINS)
+rule("guests.edit_page", administers_network, refusal=ADMINS, audited=True)
+rule("guests.edit_group", administers_group_network, refusal=ADMINS, audited=True)
+rule(
+    "guests.triage",
+    administers_network,
+    refusal="Only the network's admins see requests.",
+    audited=True,
+)
+rule("guests.decide_finding", administers_finding_network, refusal=ADMINS, audited=True)
 rule(
     "guests.chair_decide",
     chairs_proposed_group,
     refusal="Only the chair of the group the guest is invited to can approve them.",
+    audited=True,
 )
 rule(
     "guests.record_attendance",
     runs_the_meeting,
     refusal="Only the group's chair or its network's admins can record attendance.",
+    audited=True,
 )
 rule(
     "guests.visit",

@@ -100,8 +100,9 @@ rule(
     "issues.bring_for",
     is_chair_with_seat,
     refusal="Only the chair can add an issue for another member.",
+    audited=True,
 )
-rule("issues.order", is_chair_with_seat, refusal="Only the chair can fix the order.")
+rule("issues.order", is_chair_with_seat, refusal="Only the chair can fix the order.", audited=True)
 rule("issues.drive_room", is_chair_with_seat, refusal="Only the chair drives the room.")
 rule("issues.practise", is_chair_with_seat, refusal="Only the chair can open the practice room.")
 rule(
@@ -128,6 +129,7 @@ rule(
     "issues.share_notes",
     is_presenter,
     refusal="The notes belong to the presenter; only they can share them.",
+    audited=True,
 )
 rule(
     "issues.record_commitment",

@@ -29,6 +29,7 @@ from django.views.decorators.http import (
 
 from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import User
+from peerpower.audit.actions import record_refused_read
 from peerpower.groups.models import CONFIDENTIALITY_PLEDGE
 from peerpower.groups.queries import groups_visible_to
 from peerpower.issues import actions, export
@@ -87,14 +88,22 @@ def _meeting_for_room(request: AuthenticatedRequest, pk: int) -> Meeting:
         pk=pk,
     )
     if not can(request.user, "issues.see", meeting):
+        record_refused_read(user=request.user, name="issues.see", obj=meeting)
         raise Http404
     return meeting
 
 
 def _issue_for_user(request: AuthenticatedRequest, pk: int) -> Issue:
-    return get_object_or_404(
-        issues_visible_to(request.user).select_related("meeting__group", "presenter"), pk=pk
-    )
+    try:
+        return (
+            issues_visible_to(request.user).select_related("meeting__group", "presenter").get(pk=pk)
+        )
+    except Issue.DoesNotExist:
+        # An issue that exists but is kept from this person: a refusal for the audit log.
+        hidden = Issue.objects.filter(pk=pk).select_related("meeting__group").first()
+        if hidden is not None:
+            record_refused_read(user=request.user, name="issues.read", obj=hidden)
+        raise Http404 from None
 
 
 def _refusal(error: ValidationError) -> str:
@@ -114,6 +123,7 @@ def meeting_issues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             {"meeting": meeting, "pledge": CONFIDENTIALITY_PLEDGE},
         )
     if not can(request.user, "issues.see", meeting):
+        record_refused_read(user=request.user, name="issues.see", obj=meeting)
         return render(request, "issues/members_only.html", {"meeting": meeting}, status=403)
     # The list shows only questions: reading an issue is opening it (or the room showing it),
     # so this page writes nothing to the access log.

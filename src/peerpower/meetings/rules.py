@@ -40,19 +40,21 @@ rule(
     can_view_meeting,
     refusal="Only the group's members and its network's admins can see this meeting.",
 )
-rule("meetings.manage", can_manage_meeting, refusal=CHANGE_REFUSAL)
-rule("meetings.move", can_manage_meeting, refusal=CHANGE_REFUSAL)
-rule("meetings.cancel", can_manage_meeting, refusal=CHANGE_REFUSAL)
-rule("meetings.reinstate", can_manage_meeting, refusal=CHANGE_REFUSAL)
+rule("meetings.manage", can_manage_meeting, refusal=CHANGE_REFUSAL, audited=True)
+rule("meetings.move", can_manage_meeting, refusal=CHANGE_REFUSAL, audited=True)
+rule("meetings.cancel", can_manage_meeting, refusal=CHANGE_REFUSAL, audited=True)
+rule("meetings.reinstate", can_manage_meeting, refusal=CHANGE_REFUSAL, audited=True)
 rule(
     "meetings.edit_agenda",
     can_manage_meeting,
     refusal="Only the group's chair or its network's admins can change the agenda.",
+    audited=True,
 )
 rule(
     "meetings.record_attendance",
     can_manage_meeting,
     refusal="Only the group's chair or its network's admins can record attendance.",
+    audited=True,
 )
 rule(
     "meetings.rsvp", can_rsvp, refusal="Only the group's active members can reply to its meetings."

@@ -69,11 +69,13 @@ rule(
     "networking.keep_tags",
     administers,
     refusal="Only the network's admins keep its list of tags.",
+    audited=True,
 )
 rule(
     "networking.introduce_members",
     chairs,
     refusal="Only the group's chair can introduce two of its members to each other.",
+    audited=True,
 )
 rule(
     "networking.see_introduction",

@@ -55,12 +55,12 @@ def runs_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
 
 ADMINS_ONLY = "Only the network's admins can change this."
 
-rule("networks.manage_venues", administers_network, refusal=ADMINS_ONLY)
-rule("networks.manage_partners", administers_network, refusal=ADMINS_ONLY)
-rule("networks.manage_organisations", administers_network, refusal=ADMINS_ONLY)
-rule("networks.manage_agenda", administers_network, refusal=ADMINS_ONLY)
-rule("networks.manage_protocols", administers_network, refusal=ADMINS_ONLY)
-rule("networks.change_settings", administers_network, refusal=ADMINS_ONLY)
+rule("networks.manage_venues", administers_network, refusal=ADMINS_ONLY, audited=True)
+rule("networks.manage_partners", administers_network, refusal=ADMINS_ONLY, audited=True)
+rule("networks.manage_organisations", administers_network, refusal=ADMINS_ONLY, audited=True)
+rule("networks.manage_agenda", administers_network, refusal=ADMINS_ONLY, audited=True)
+rule("networks.manage_protocols", administers_network, refusal=ADMINS_ONLY, audited=True)
+rule("networks.change_settings", administers_network, refusal=ADMINS_ONLY, audited=True)
 rule(
     "networks.set_own_organisation",
     belongs_to_network,
@@ -70,4 +70,5 @@ rule(
     "networks.remind_replies",
     runs_meeting,
     refusal="Only the group's chair and the network's admins can chase replies.",
+    audited=True,
 )

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from peerpower.accounts.models import Invitation, User
+from peerpower.audit.models import AuditEntry
 from peerpower.coaching.models import (
     CoachProfile,
     Engagement,
@@ -453,6 +454,13 @@ SECTIONS: tuple[Section, ...] = (
         ("network__name", "name"),
         network="network",
     ),
+    Section(
+        "audit_entries",
+        "What the audit log holds of what you did",
+        lambda u: AuditEntry.objects.filter(actor=u).order_by("at", "pk"),
+        ("at", "network__name", "rule", "outcome", "target_type", "target_id"),
+        network="network",
+    ),
 )
 
 # Models with a link to a person that no section exports, and why (the test holds every model
@@ -553,3 +561,14 @@ def people_of(network: Network) -> QuerySet[User]:
         | Q(network_roles__network=network)
         | Q(guest_requests__network=network)
     ).distinct()
+
+
+def networks_of(user: User) -> QuerySet[Network]:
+    """The networks the person has a place, a role or a guest request in."""
+    return (
+        Network.objects.filter(
+            Q(groups__memberships__user=user) | Q(roles__user=user) | Q(guest_requests__user=user)
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -156,6 +156,7 @@ rule(
     "speakers.add_contact",
     admin_or_chair,
     refusal="Only the network's admins and its groups' chairs can add a speaker.",
+    audited=True,
 )
 rule(
     "speakers.edit_profile",
@@ -183,14 +184,16 @@ rule(
     "speakers.invite",
     administers,
     refusal="Only the network's admins can invite a speaker to log in.",
+    audited=True,
 )
 rule(
     "speakers.keep_bureau",
     administers,
     refusal="Only the network's admins keep the bureau's topics and settings.",
+    audited=True,
 )
 # One rule for booking a speaker, withdrawing a booking, and every page and button of it.
-rule("speakers.manage_booking", manages_bookings, refusal=MANAGE)
+rule("speakers.manage_booking", manages_bookings, refusal=MANAGE, audited=True)
 rule(
     "speakers.answer",
     is_booked_speaker,

@@ -27,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-days",
             type=int,
-            default=30,
-            help="delete archives older than this many days (default 30; 0 keeps every one)",
+            default=archive.KEEP_DAYS,
+            help=f"delete archives older than this many days (default {archive.KEEP_DAYS}; "
+            "0 keeps every one)",
         )
         parser.add_argument(
             "--unencrypted",
