@@ -27,8 +27,13 @@ from peerpower.guests.queries import bookable_meetings
 from peerpower.issues.actions import commitment_record, issue_submit
 from peerpower.issues.models import Protocol
 from peerpower.meetings.models import Meeting
-from peerpower.networking.actions import introduction_request, photo_set
-from peerpower.networking.models import Introduction, Profile
+from peerpower.networking.actions import (
+    PostFields,
+    introduction_request,
+    opportunity_post,
+    photo_set,
+)
+from peerpower.networking.models import Introduction, Opportunity, Profile
 from peerpower.networks.models import Organisation, Partner
 from peerpower.speakers.actions import booking_accept, resource_upload
 from peerpower.speakers.models import Booking, Speaker
@@ -330,6 +335,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Asked by the other group's member of the member: the two of them only.
     "networking:introduction": only({"member": 200, "other_member": 200}),
     "networking:answer": POST_ONLY,
+    # The opportunities board: everyone in the network reads and replies; the member posted.
+    "networking:board": only(IN_NETWORK),
+    "networking:opportunity_new": only(IN_NETWORK),
+    "networking:opportunity": only(IN_NETWORK),
+    "networking:opportunity_extend": only({"member": 200}),
+    "networking:opportunity_close": POST_ONLY,
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -403,6 +414,7 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "coaching:exception_add": only({"coach": 400}),
     # Sent back to the page with nothing done (no button named); the asker cannot answer.
     "networking:answer": only({"member": 302, "other_member": 302}),
+    "networking:opportunity_close": only({"member": 302}),  # its poster closes it
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -622,7 +634,7 @@ def fee_objects(world: World, name: str) -> Objects:
 
 def networking_objects(world: World, name: str) -> Objects:
     """The member's profile (a photo for the group), the other group's member's request to
-    be introduced to them, and their group."""
+    be introduced to them, their group, and a post of theirs on the board."""
     from tests.networking.conftest import make_profile, png
 
     profile = Profile.objects.filter(user=world.member).first() or make_profile(
@@ -636,7 +648,23 @@ def networking_objects(world: World, name: str) -> Objects:
     introduction = introduction_request(
         to=profile, reason="We both run youth services in the north.", by=world.other_member
     )
-    return {"profile": profile.pk, "introduction": introduction.pk, "group": world.group.pk}
+    Opportunity.objects.filter(poster=world.member).delete()
+    post = opportunity_post(
+        network=world.network,
+        fields=PostFields(
+            kind="partnership",
+            title="A partner for a youth project",
+            description="We are looking for a partner in the north.",
+            closes_on=timezone.localdate() + timedelta(days=30),
+        ),
+        by=world.member,
+    )
+    return {
+        "profile": profile.pk,
+        "introduction": introduction.pk,
+        "group": world.group.pk,
+        "opportunity": post.pk,
+    }
 
 
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by

@@ -24,6 +24,8 @@ from peerpower.fees.models import FeePlan, Invoice, Place
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.models import Issue
 from peerpower.meetings.models import AgendaItem, Meeting
+from peerpower.networking.actions import PostFields, opportunity_post
+from peerpower.networking.models import Opportunity
 from peerpower.networks.models import Organisation
 from tests import factories
 from tests.conftest import ClientFor, World
@@ -374,7 +376,40 @@ FEE_AGREEMENT = Target(
     auto_id="id_{}",
 )
 
+OPPORTUNITY_NEW = Target(
+    who="member",
+    url=lambda w: reverse("networking:opportunity_new", args=[w.network.slug]),
+    containing="closes_on",
+    filled=lambda w: {"kind": "event", "title": "Fuzz day", "description": "Come along."},
+)
+
+
+def _member_post(w: World) -> int:
+    found = Opportunity.objects.filter(poster=w.member).first()
+    return (
+        found
+        or opportunity_post(
+            network=w.network,
+            fields=PostFields(
+                kind="event",
+                title="Fuzz day",
+                description="Come along.",
+                closes_on=timezone.localdate() + timedelta(days=10),
+            ),
+            by=w.member,
+        )
+    ).pk
+
+
+OPPORTUNITY_EXTEND = Target(
+    who="member",
+    url=lambda w: reverse("networking:opportunity_extend", args=[_member_post(w)]),
+    containing="closes_on",
+)
+
 ROWS = [
+    Row("networking.forms.OpportunityForm", "closes_on", "date", OPPORTUNITY_NEW),
+    Row("networking.forms.ExtendForm", "closes_on", "date", OPPORTUNITY_EXTEND),
     Row("fees.forms.FeeSettingsForm", "vat_percent", "number", FEE_SETTINGS, valid=("1.5",)),
     Row("fees.forms.FeeSettingsForm", "payment_terms_days", "number", FEE_SETTINGS),
     *(

@@ -77,6 +77,9 @@ PK_OF: dict[str, str] = {
     "networking:introduce_members": "group",
     "networking:introduction": "introduction",
     "networking:answer": "introduction",
+    "networking:opportunity": "opportunity",
+    "networking:opportunity_extend": "opportunity",
+    "networking:opportunity_close": "opportunity",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

@@ -1,16 +1,18 @@
 """Networking's pages make a fixed number of queries: the same with 1 row as with 10 times
-as many (profiles with organisations and tags, groups, introductions)."""
+as many (profiles with organisations and tags, groups, introductions, posts and replies)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from peerpower.networking import actions
-from peerpower.networking.models import Introduction, Profile
+from peerpower.networking.models import Introduction, Opportunity, Profile
 from tests import factories
 from tests.conftest import ClientFor, World
-from tests.networking.conftest import make_profile
+from tests.networking.conftest import make_profile, make_tags
 from tests.test_query_counts import count_queries
 
 REASON = "We both run youth services and could share volunteers."
@@ -40,11 +42,37 @@ def grow(world: World, times: int) -> None:
             recipient=profile.user,
             reason=REASON,
         )
+        theirs = actions.opportunity_post(
+            network=world.network,
+            fields=actions.PostFields(
+                kind="tender",
+                title=f"Grown tender {n}",
+                description="Bid with us.",
+                closes_on=timezone.localdate() + timedelta(days=20),
+                tags=list(make_tags(world.network, "Fundraising", f"Tag {n}").values()),
+            ),
+            by=user,
+        )
+        actions.opportunity_reply(opportunity=member_post(world), message=REASON, by=user)
+        actions.opportunity_reply(opportunity=theirs, message=REASON, by=world.member)
 
 
 def member_profile(world: World) -> Profile:
     return Profile.objects.filter(user=world.member).first() or make_profile(
         world.member, world.network, help_tags=["Fundraising"]
+    )
+
+
+def member_post(world: World) -> Opportunity:
+    return Opportunity.objects.filter(poster=world.member).first() or actions.opportunity_post(
+        network=world.network,
+        fields=actions.PostFields(
+            kind="partnership",
+            title="A partner",
+            description="For a youth project.",
+            closes_on=timezone.localdate() + timedelta(days=30),
+        ),
+        by=world.member,
     )
 
 
@@ -82,6 +110,16 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     ),
     # session, user, access; the introductions
     "introductions": ("member", lambda w: reverse("networking:introductions"), 4),
+    # session, user, access; the network; the count and the page; the posts' tags; the
+    # posters' names and profiles; the tags to filter by
+    "board": ("other_member", lambda w: reverse("networking:board", args=[w.network.slug]), 10),
+    # session, user, access; the post's network id, the network, the post; its tags; the
+    # replies; the repliers' names and profiles; which of them the poster finds in the directory
+    "opportunity with its replies, to its poster": (
+        "member",
+        lambda w: reverse("networking:opportunity", args=[member_post(w).pk]),
+        11,
+    ),
 }
 
 

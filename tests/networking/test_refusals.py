@@ -6,18 +6,28 @@ action added without a row here (and so, likely, without a check) fails
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.lib.rules import Refused
 from peerpower.networking import actions
-from peerpower.networking.models import Introduction, Profile, ProfileTag, Tag
+from peerpower.networking.models import (
+    Introduction,
+    Opportunity,
+    OpportunityReply,
+    Profile,
+    ProfileTag,
+    Tag,
+)
 from tests import factories
 from tests.conftest import World
 from tests.networking.conftest import make_profile, png
 
 REASON = "We both run youth services in the north."
+IN_A_MONTH = timezone.localdate() + timedelta(days=30)
 
 
 @dataclass
@@ -27,6 +37,7 @@ class Scene:
     introduction: Introduction  # the other group's member asked the member
     made: Introduction  # the chair introduced the member and a second member
     second: User
+    post: Opportunity  # the member's, on the board
 
 
 Call = Callable[[Scene, User], object]
@@ -75,6 +86,32 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda sc, who: actions.introduction_decline(introduction=sc.introduction, by=who),
         (*OUTSIDE, "other_member", "chair", "admin", "coach", "speaker"),
     ),
+    "opportunity_post": (
+        lambda sc, who: actions.opportunity_post(
+            network=sc.world.network,
+            fields=actions.PostFields(
+                kind="event", title="An event", description="Come.", closes_on=IN_A_MONTH
+            ),
+            by=who,
+        ),
+        OUTSIDE,
+    ),
+    "opportunity_close": (
+        lambda sc, who: actions.opportunity_close(opportunity=sc.post, by=who),
+        NOT_THE_OWNER,
+    ),
+    "opportunity_extend": (
+        lambda sc, who: actions.opportunity_extend(
+            opportunity=sc.post, closes_on=IN_A_MONTH + timedelta(days=9), by=who
+        ),
+        NOT_THE_OWNER,
+    ),
+    "opportunity_reply": (
+        lambda sc, who: actions.opportunity_reply(
+            opportunity=sc.post, message="We would like to talk.", by=who
+        ),
+        (*OUTSIDE, "member"),  # the member posted it
+    ),
 }
 CASES = [(name, person) for name, (_, people) in sorted(TABLE.items()) for person in people]
 
@@ -107,7 +144,14 @@ def scene(world: World) -> Scene:
         introduced_by=world.admin,
         reason=REASON,
     )
-    return Scene(world, profile, introduction, made, second)
+    post = actions.opportunity_post(
+        network=world.network,
+        fields=actions.PostFields(
+            kind="tender", title="A tender", description="Bid with us.", closes_on=IN_A_MONTH
+        ),
+        by=world.member,
+    )
+    return Scene(world, profile, introduction, made, second, post)
 
 
 def snapshot() -> tuple[object, ...]:
@@ -116,6 +160,8 @@ def snapshot() -> tuple[object, ...]:
         list(Introduction.objects.values_list("pk", "status").order_by("pk")),
         list(Tag.objects.values_list("name", flat=True).order_by("name")),
         ProfileTag.objects.count(),
+        list(Opportunity.objects.values_list("pk", "closes_on", "closed_at").order_by("pk")),
+        OpportunityReply.objects.count(),
     )
 
 

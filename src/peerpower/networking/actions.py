@@ -1,5 +1,5 @@
-"""Business actions of networking: profiles and their photos, the network's tags, and
-introductions by double opt-in.
+"""Business actions of networking: profiles and their photos, the network's tags,
+introductions by double opt-in, and the opportunities board.
 
 Each action that takes `by` asks `lib.rules.require` first (tests/networking/test_refusals.py
 fails for one missing from its table), validates, writes in one transaction and queues its
@@ -8,7 +8,7 @@ emails on commit. Nothing here reads the issues session.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
@@ -22,8 +22,22 @@ from peerpower.groups.models import Membership, PeerGroup
 from peerpower.lib.rules import require
 from peerpower.networking import photos, tasks
 from peerpower.networking import rules as _rules  # noqa: F401 - registers the rules required here
-from peerpower.networking.models import Introduction, Profile, ProfileTag, Tag, Visibility
-from peerpower.networking.queries import in_network, is_open, search_document
+from peerpower.networking.models import (
+    Introduction,
+    Opportunity,
+    OpportunityReply,
+    Profile,
+    ProfileTag,
+    Tag,
+    Visibility,
+)
+from peerpower.networking.queries import (
+    in_network,
+    is_open,
+    is_open_post,
+    search_document,
+    today_in,
+)
 from peerpower.networks.models import Network, Organisation
 
 MAX_OPEN_REQUESTS = 5
@@ -354,3 +368,126 @@ def introduction_decline(*, introduction: Introduction, by: User) -> Introductio
         introduction.status = Introduction.Status.DECLINED
         introduction.save()
     return introduction
+
+
+# --- the opportunities board
+
+REPLY_MIN, REPLY_MAX = 10, 2000
+MAX_REPLIES = 3  # a person's replies to one post
+
+
+@dataclass
+class PostFields:
+    """What a post says (the form's cleaned data)."""
+
+    kind: str
+    title: str
+    description: str
+    closes_on: date
+    region: str = ""
+    tags: Sequence[Tag] = field(default_factory=list)
+
+
+def _check_closing(network: Network, closes_on: date, name: str = "closes_on") -> None:
+    today = today_in(network)
+    if closes_on < today:
+        raise ValidationError(
+            {name: "That date has passed: choose today or a later date for the post to close."}
+        )
+    if closes_on > today + timedelta(days=Opportunity.MAX_DAYS):
+        raise ValidationError(
+            {name: f"Choose a date within {Opportunity.MAX_DAYS} days; you can extend it once."}
+        )
+
+
+def opportunity_post(*, network: Network, fields: PostFields, by: User) -> Opportunity:
+    """Post an opportunity on the network's board, open until the end of its closing date
+    (today or later, within `Opportunity.MAX_DAYS`, in the network's time zone)."""
+    require(by, "networking.post_opportunity", network)
+    if fields.kind not in Opportunity.Kind.values:
+        raise ValidationError({"kind": "Choose what kind of opportunity this is."})
+    if fields.region and fields.region not in Organisation.Region.values:
+        raise ValidationError({"region": "Choose a region from the list."})
+    if any(t.network_id != network.pk for t in fields.tags):
+        raise ValidationError({"tags": "Choose tags from this network's list."})
+    title = " ".join(fields.title.split())
+    description = fields.description.strip()
+    if not title:
+        raise ValidationError({"title": "Give the post a title."})
+    if not description:
+        raise ValidationError({"description": "Say what the opportunity is."})
+    _check_closing(network, fields.closes_on)
+    opportunity = Opportunity(
+        network=network,
+        poster=by,
+        kind=fields.kind,
+        title=title,
+        description=description,
+        closes_on=fields.closes_on,
+        region=fields.region,
+    )
+    opportunity.full_clean(exclude=["network", "poster", "tags"])
+    with transaction.atomic():
+        opportunity.save()
+        opportunity.tags.set(set(fields.tags))
+    return opportunity
+
+
+def opportunity_close(*, opportunity: Opportunity, by: User) -> Opportunity:
+    """The poster closes their post before its date: no more replies. Locks the post's row."""
+    require(by, "networking.manage_opportunity", opportunity)
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if not is_open_post(opportunity, today_in(opportunity.network)):
+            raise ValidationError("This post has closed already.")
+        opportunity.closed_at = timezone.now()
+        opportunity.save(update_fields=["closed_at"])
+    return opportunity
+
+
+def opportunity_extend(*, opportunity: Opportunity, closes_on: date, by: User) -> Opportunity:
+    """The poster moves the closing date later, once (a post that closed on its date may be
+    opened again this way; one closed early may not). Locks the post's row."""
+    require(by, "networking.manage_opportunity", opportunity)
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if opportunity.closed_at is not None:
+            raise ValidationError("You closed this post; it cannot be extended.")
+        if opportunity.extended_from is not None:
+            raise ValidationError("A post can be extended once, and this one has been.")
+        if closes_on <= opportunity.closes_on:
+            raise ValidationError(
+                {"closes_on": "Choose a date after the current closing date to extend the post."}
+            )
+        _check_closing(opportunity.network, closes_on)
+        opportunity.extended_from, opportunity.closes_on = opportunity.closes_on, closes_on
+        opportunity.save(update_fields=["extended_from", "closes_on"])
+    return opportunity
+
+
+def opportunity_reply(*, opportunity: Opportunity, message: str, by: User) -> OpportunityReply:
+    """Reply privately to an open post: the message goes to its poster by email through the
+    site, with the replier's name and neither's email address. At most `MAX_REPLIES` a person
+    to one post."""
+    require(by, "networking.reply_opportunity", opportunity)
+    message = message.strip()
+    if not REPLY_MIN <= len(message) <= REPLY_MAX:
+        raise ValidationError(
+            {
+                "message": f"Write your reply in {REPLY_MIN} to {REPLY_MAX:,} characters"
+                f" (you wrote {len(message)})."
+            }
+        )
+    with transaction.atomic():
+        opportunity = (
+            Opportunity.objects.select_for_update().select_related("network").get(pk=opportunity.pk)
+        )
+        if not is_open_post(opportunity, today_in(opportunity.network)):
+            raise ValidationError("This post has closed: it takes no more replies.")
+        if opportunity.replies.filter(sender=by).count() >= MAX_REPLIES:
+            raise ValidationError(
+                f"You have replied {MAX_REPLIES} times to this post; its poster has your messages."
+            )
+        reply = OpportunityReply.objects.create(opportunity=opportunity, sender=by, message=message)
+        transaction.on_commit(lambda: tasks.send_opportunity_reply(reply.pk))
+    return reply

@@ -5,8 +5,8 @@ from typing import Any, cast
 from django import forms
 
 from peerpower.accounts.models import User
-from peerpower.networking.actions import ProfileChanges
-from peerpower.networking.models import Profile, Tag
+from peerpower.networking.actions import PostFields, ProfileChanges
+from peerpower.networking.models import Opportunity, Profile, Tag
 from peerpower.networks.models import Network, Organisation
 
 VISIBILITY_HELP = "Who sees this: nobody but you, the people of your group, or the whole network."
@@ -179,3 +179,75 @@ class MemberIntroductionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     """Yes or no: which button was pressed says which."""
+
+
+class OpportunityForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Choose a kind"), *Opportunity.Kind.choices])
+    title = forms.CharField(max_length=160)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        help_text="What it is, who it suits and what happens next. Replies come to you by"
+        " email through the site; your address is not shown.",
+    )
+    closes_on = forms.DateField(
+        label="Closing date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The post closes at the end of this day. You can close it earlier or extend"
+        " it once.",
+    )
+    region = forms.ChoiceField(
+        choices=[("", "Any region"), *Organisation.Region.choices], required=False
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tags = cast("forms.ModelMultipleChoiceField[Tag]", self.fields["tags"])
+        tags.queryset = Tag.objects.filter(network=network)
+
+    def fields_of(self) -> PostFields:
+        data = self.cleaned_data
+        return PostFields(
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            closes_on=data["closes_on"],
+            region=data["region"],
+            tags=list(data["tags"]),
+        )
+
+
+class ExtendForm(forms.Form):
+    closes_on = forms.DateField(
+        label="New closing date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="A post can be extended once.",
+    )
+
+
+class CloseForm(forms.Form):
+    """Close a post early: a lone button."""
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your reply",
+        help_text="10 to 2,000 characters. It goes to the poster by email with your name;"
+        " neither of you sees the other's email address.",
+        max_length=4000,
+    )
+
+
+class BoardForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Opportunity.Kind.choices], required=False)
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
+    mine = forms.BooleanField(required=False, label="Only my posts (closed ones too)")
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tag = cast("forms.ModelChoiceField[Tag]", self.fields["tag"])
+        tag.queryset = Tag.objects.filter(network=network)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from peerpower.networks.models import Organisation
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -191,3 +193,63 @@ class Introduction(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+
+class Opportunity(models.Model):
+    """A post on the network's opportunities board. Open from its posting until the end of
+    `closes_on` (in the network's time zone) unless its poster closes it early (`closed_at`);
+    its poster may move the date later once (`extended_from` keeps the first date). Replies
+    go to the poster by email through the site; neither address is shown to the other."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership"
+        JOINT_BID = "joint_bid", "Joint funding bid"
+        TENDER = "tender", "Tender or contract"
+        ROLE = "role", "Volunteering or trustee role"
+        RESOURCE = "resource", "Resource to share"
+        EVENT = "event", "Event"
+
+    MAX_DAYS: ClassVar[int] = 365  # the furthest a closing date may be
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="opportunities"
+    )
+    poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="opportunities_posted"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=160)
+    description = models.TextField(max_length=4000)
+    closes_on = models.DateField("closing date")
+    extended_from = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    region = models.CharField(max_length=20, choices=Organisation.Region.choices, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        verbose_name_plural = "opportunities"
+        indexes: ClassVar = [models.Index(fields=["network", "closes_on"])]
+
+    def __str__(self) -> str:
+        return f"Opportunity {self.pk}"
+
+
+class OpportunityReply(models.Model):
+    """A member's private reply to a post, sent to its poster by email through the site.
+    Only the two of them see it."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="replies")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="opportunity_replies"
+    )
+    message = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+        verbose_name_plural = "opportunity replies"
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk}"

@@ -15,8 +15,9 @@ by the words the whole network may see, so a hidden word never finds anyone or m
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -37,7 +38,15 @@ from django.utils import timezone
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership
-from peerpower.networking.models import Introduction, Profile, ProfileTag, Visibility
+from peerpower.networking.models import (
+    Introduction,
+    Opportunity,
+    OpportunityReply,
+    Profile,
+    ProfileTag,
+    Tag,
+    Visibility,
+)
 from peerpower.networks.models import Network, Organisation
 
 MAX_TERMS = 8
@@ -158,12 +167,14 @@ class Card:
         return bool(self.seek_tags or self.seek_text)
 
 
-def visible_parts(profile: Profile, *, shared: bool, is_self: bool) -> set[str]:
-    """The parts of `profile` a viewer may see, who shares a group with its owner or not."""
+def visible_parts(
+    profile: Profile, *, shared: bool, is_self: bool, parts: tuple[str, ...] = PARTS
+) -> set[str]:
+    """The `parts` of `profile` a viewer may see, who shares a group with its owner or not."""
     if is_self:
-        return set(PARTS)
+        return set(parts)
     allowed = {Visibility.NETWORK, Visibility.GROUP} if shared else {Visibility.NETWORK}
-    return {part for part in PARTS if getattr(profile, f"{part}_visibility") in allowed}
+    return {part for part in parts if getattr(profile, f"{part}_visibility") in allowed}
 
 
 def card_for(profile: Profile, *, shared: bool | None = None, is_self: bool | None = None) -> Card:
@@ -432,3 +443,89 @@ def view_of(introduction: Introduction, user: Any) -> IntroductionView:
         label = "Waiting for an answer"
     must_answer = other is not None and not answered and still_open and not accepted
     return IntroductionView(introduction, other, label, must_answer, accepted and other is not None)
+
+
+# --- the opportunities board
+
+
+def today_in(network: Network) -> date:
+    """The date in the network's time zone: a post is open until the end of its closing date."""
+    return timezone.localdate(timezone=ZoneInfo(network.time_zone))
+
+
+def open_posts(today: date) -> Q:
+    return Q(closed_at__isnull=True, closes_on__gte=today)
+
+
+def is_open_post(opportunity: Opportunity, today: date) -> bool:
+    return opportunity.closed_at is None and opportunity.closes_on >= today
+
+
+def opportunities_visible_to(user: Any, network: Network) -> QuerySet[Opportunity]:
+    """The network's posts, open or closed, for anyone in the network; nothing for anyone
+    else."""
+    posts = Opportunity.objects.filter(network=network)
+    if not in_network(user, network.pk):
+        return posts.none()
+    return posts.select_related("network", "poster").prefetch_related(
+        Prefetch("tags", Tag.objects.order_by("name"))
+    )
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    kind: str = ""
+    tag: int | None = None
+    mine: bool = False
+
+
+def board(user: Any, network: Network, chosen: BoardFilter) -> QuerySet[Opportunity]:
+    """The open posts, newest first (with `mine`, the person's own, closed ones too)."""
+    posts = opportunities_visible_to(user, network)
+    if chosen.mine:
+        posts = posts.filter(poster_id=getattr(user, "pk", None) or 0)
+    else:
+        posts = posts.filter(open_posts(today_in(network)))
+    if chosen.kind:
+        posts = posts.filter(kind=chosen.kind)
+    if chosen.tag:
+        posts = posts.filter(tags=chosen.tag)
+    return posts.order_by("-created_at", "-pk")
+
+
+def opportunity_for(user: Any, pk: int) -> Opportunity | None:
+    network_id = Opportunity.objects.filter(pk=pk).values_list("network_id", flat=True).first()
+    if network_id is None:
+        return None
+    network = Network.objects.filter(pk=network_id).first()
+    return opportunities_visible_to(user, network).filter(pk=pk).first() if network else None
+
+
+def names_for(user: Any, network_id: int, user_ids: set[int]) -> dict[int, str]:
+    """How each of `user_ids` is named to `user`: their name where their profile lets the
+    viewer see it (someone with no profile keeps the default, the whole network), else
+    "A member". Two queries."""
+    if not user_ids:
+        return {}
+    # The name only, never `display_name`, which falls back to the email address.
+    names = {
+        pk: name or "A member"
+        for pk, name in User.objects.filter(pk__in=user_ids).values_list("pk", "name")
+    }
+    rows = _annotated(user, network_id).filter(user_id__in=user_ids)
+    for row in rows.only("user_id", "name_visibility"):
+        shared, is_self = getattr(row, "shared", False), getattr(row, "is_self", False)
+        if not visible_parts(row, shared=shared, is_self=is_self, parts=("name",)):
+            names[row.user_id] = "A member"
+    return names
+
+
+def replies_visible_to(user: Any, opportunity: Opportunity) -> QuerySet[OpportunityReply]:
+    """All replies to its poster; to anyone else in the network their own replies only."""
+    me = getattr(user, "pk", None) or 0
+    replies = OpportunityReply.objects.filter(opportunity=opportunity)
+    if not in_network(user, opportunity.network_id):
+        return replies.none()
+    if opportunity.poster_id != me:
+        replies = replies.filter(sender_id=me)
+    return replies.order_by("created_at", "pk")

@@ -12,7 +12,7 @@ import rules
 
 from peerpower.groups.access import access_for
 from peerpower.lib.rules import rule
-from peerpower.networking.models import Introduction
+from peerpower.networking.models import Introduction, Opportunity
 from peerpower.networking.queries import in_network
 from peerpower.networks.models import Network
 
@@ -95,3 +95,30 @@ def owns(user: object, profile: Any) -> bool:
 
 
 rule("networking.edit_profile", owns, refusal="Only its owner can change a profile.")
+
+
+@rules.predicate
+def posted(user: object, opportunity: Opportunity) -> bool:
+    return opportunity.poster_id == getattr(user, "pk", None) and in_network(
+        user, opportunity.network_id
+    )
+
+
+@rules.predicate
+def may_reply(user: object, opportunity: Opportunity) -> bool:
+    return opportunity.poster_id != getattr(user, "pk", None) and in_network(
+        user, opportunity.network_id
+    )
+
+
+rule("networking.post_opportunity", takes_part, refusal=IN_NETWORK)
+rule(
+    "networking.manage_opportunity",
+    posted,
+    refusal="Only the person who posted it can close or extend a post.",
+)
+rule(
+    "networking.reply_opportunity",
+    may_reply,
+    refusal="Replies go to the person who posted; you cannot reply to your own post.",
+)

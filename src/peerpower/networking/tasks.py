@@ -1,5 +1,6 @@
-"""Emails of networking: an introduction asked (to each person who must answer) and an
-introduction accepted (each person's contact details to the other).
+"""Emails of networking: an introduction asked (to each person who must answer), an
+introduction accepted (each person's contact details to the other), and a reply to a post
+on the opportunities board (to its poster, with neither's email address).
 
 Tasks take ids and read fresh rows. What an email shows of a profile is built with
 `queries.viewer_card`, as the recipient may see it; contact details go only in the
@@ -10,8 +11,8 @@ from huey.contrib.djhuey import db_task
 
 from peerpower.accounts.models import User
 from peerpower.lib.email import send_templated_email
-from peerpower.networking.models import Introduction, Profile
-from peerpower.networking.queries import viewer_card
+from peerpower.networking.models import Introduction, OpportunityReply, Profile
+from peerpower.networking.queries import in_network, names_for, viewer_card
 
 
 def _introduction(introduction_id: int) -> Introduction | None:
@@ -82,3 +83,35 @@ def send_introduction_accepted(introduction_id: int) -> None:
                 "phone": profile.phone if profile else "",
             },
         )
+
+
+@db_task()
+def send_opportunity_reply(reply_id: int) -> None:
+    """A reply to a post, to its poster: the message, the replier's name and what their
+    profile shows the poster, a link to the post; no email address of either (the poster's
+    is only the envelope's To)."""
+    reply = (
+        OpportunityReply.objects.filter(pk=reply_id)
+        .select_related("opportunity__network", "opportunity__poster", "sender")
+        .first()
+    )
+    if reply is None:
+        return
+    opportunity, poster = reply.opportunity, reply.opportunity.poster
+    if not poster.is_active or not in_network(poster, opportunity.network_id):
+        return
+    profile = _profile(opportunity.network_id, reply.sender)
+    card = viewer_card(poster, profile) if profile and profile.enabled else None
+    send_templated_email(
+        to=poster.email,
+        template_prefix="networking/email/opportunity_reply",
+        context={
+            "user": poster,
+            "opportunity": opportunity,
+            "reply": reply,
+            "sender_name": names_for(poster, opportunity.network_id, {reply.sender_id})[
+                reply.sender_id
+            ],
+            "card": card,
+        },
+    )

@@ -16,4 +16,9 @@ urlpatterns = [
     path("introductions/", views.introductions, name="introductions"),
     path("introductions/<int:pk>/", views.introduction, name="introduction"),
     path("introductions/<int:pk>/answer/", views.answer, name="answer"),
+    path("network/<slug:slug>/opportunities/", views.board, name="board"),
+    path("network/<slug:slug>/opportunities/new/", views.opportunity_new, name="opportunity_new"),
+    path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
+    path("opportunities/<int:pk>/extend/", views.opportunity_extend, name="opportunity_extend"),
+    path("opportunities/<int:pk>/close/", views.opportunity_close, name="opportunity_close"),
 ]

@@ -1,5 +1,5 @@
 """Pages of networking: the directory, profiles and their photos, the person's own profile,
-the network's tags, and introductions.
+the network's tags, introductions, and the opportunities board.
 
 What a person may not see is a 404, as everywhere: a guest, a former member or someone of
 another network learns nothing, not even that a profile exists. What a page shows of a
@@ -19,18 +19,23 @@ from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import groups_managed_by
-from peerpower.lib.http import add_action_errors
+from peerpower.lib.http import add_action_errors, page_of
 from peerpower.lib.rules import can
 from peerpower.networking import actions, queries
 from peerpower.networking.forms import (
     AnswerForm,
+    BoardForm,
+    CloseForm,
     DirectoryForm,
+    ExtendForm,
     IntroductionForm,
     MemberIntroductionForm,
+    OpportunityForm,
     ProfileForm,
+    ReplyForm,
     TagsForm,
 )
-from peerpower.networking.models import Introduction, Profile, Tag
+from peerpower.networking.models import Introduction, Opportunity, Profile, Tag
 from peerpower.networks.models import Network
 
 PER_PAGE = 25
@@ -306,3 +311,153 @@ def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("networking:introduction", found.pk)
+
+
+# --- the opportunities board
+
+
+def get_opportunity_for(request: AuthenticatedRequest, pk: int) -> Opportunity:
+    found = queries.opportunity_for(request.user, pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_GET
+def board(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "networking.take_part")
+    form = BoardForm(request.GET or None, network=network)
+    chosen = queries.BoardFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        chosen = queries.BoardFilter(
+            kind=data["kind"], tag=data["tag"].pk if data["tag"] else None, mine=data["mine"]
+        )
+    page = page_of(request, queries.board(request.user, network, chosen))
+    posts = list(page)
+    names = queries.names_for(request.user, network.pk, {p.poster_id for p in posts})
+    today = queries.today_in(network)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "networking/board.html",
+        {
+            "network": network,
+            "form": form,
+            "page": page,
+            "rows": [(p, names[p.poster_id], queries.is_open_post(p, today)) for p in posts],
+            "query": query.urlencode(),
+            "filtered": chosen != queries.BoardFilter(),
+            "mine": chosen.mine,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_new(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "networking.post_opportunity")
+    form = OpportunityForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            posted = actions.opportunity_post(
+                network=network, fields=form.fields_of(), by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Your post is on the board.")
+            return redirect("networking:opportunity", posted.pk)
+    return render(
+        request,
+        "networking/opportunity_new.html",
+        {"network": network, "form": form, "today": queries.today_in(network)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A post; to its poster the replies, to anyone else their own replies and the form to
+    reply (posted here)."""
+    found = get_opportunity_for(request, pk)
+    network = found.network
+    is_poster = found.poster_id == request.user.pk
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.opportunity_reply(
+                opportunity=found, message=form.cleaned_data["message"], by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, "Your reply is on its way to the poster. They do not see your address."
+            )
+            return redirect("networking:opportunity", found.pk)
+    replies = list(queries.replies_visible_to(request.user, found))
+    senders = {r.sender_id for r in replies}
+    names = queries.names_for(request.user, network.pk, {found.poster_id, *senders})
+    profiles = {}
+    if is_poster and senders:
+        profiles = dict(
+            queries.profiles_visible_to(request.user, network)
+            .filter(user_id__in=senders, enabled=True)
+            .values_list("user_id", "pk")
+        )
+    today = queries.today_in(network)
+    return render(
+        request,
+        "networking/opportunity.html",
+        {
+            "post": found,
+            "network": network,
+            "poster_name": names[found.poster_id],
+            "replies": [(r, names[r.sender_id], profiles.get(r.sender_id)) for r in replies],
+            "is_poster": is_poster,
+            "is_open": queries.is_open_post(found, today),
+            "form": form,
+            "close_form": CloseForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_opportunity_for(request, pk)
+    if not can(request.user, "networking.manage_opportunity", found):
+        raise Http404
+    form = ExtendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.opportunity_extend(
+                opportunity=found, closes_on=form.cleaned_data["closes_on"], by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The post is extended.")
+            return redirect("networking:opportunity", found.pk)
+    return render(
+        request,
+        "networking/opportunity_extend.html",
+        {"post": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def opportunity_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = get_opportunity_for(request, pk)
+    if not can(request.user, "networking.manage_opportunity", found):
+        raise Http404
+    if CloseForm(request.POST).is_valid():
+        try:
+            actions.opportunity_close(opportunity=found, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The post is closed: it takes no more replies.")
+    return redirect("networking:opportunity", found.pk)

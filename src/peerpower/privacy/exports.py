@@ -37,7 +37,7 @@ from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
 from peerpower.meetings.models import Participation
-from peerpower.networking.models import Introduction, Profile
+from peerpower.networking.models import Introduction, Opportunity, OpportunityReply, Profile
 from peerpower.networks.models import Network, NetworkRole
 from peerpower.speakers.models import Booking, Speaker
 
@@ -303,6 +303,31 @@ SECTIONS: tuple[Section, ...] = (
         ("network__name", "requester__name", "recipient__name", "reason", "created_at"),
         network="network",
         private_fields=("reason",),
+    ),
+    Section(
+        "opportunities_posted",
+        "Opportunities you posted",
+        lambda u: Opportunity.objects.filter(poster=u).order_by("created_at"),
+        (
+            "network__name",
+            "kind",
+            "title",
+            "description",
+            "closes_on",
+            "extended_from",
+            "closed_at",
+            "region",
+            "created_at",
+        ),
+        network="network",
+    ),
+    Section(
+        "opportunity_replies",
+        "Your replies to opportunities (to their posters only)",
+        lambda u: OpportunityReply.objects.filter(sender=u).order_by("created_at"),
+        ("opportunity__network__name", "opportunity__title", "message", "created_at"),
+        network="opportunity__network",
+        private_fields=("message",),
     ),
     Section(
         "guest_requests",
