@@ -45,7 +45,9 @@ def test_a_reply_reaches_its_poster_only(world: World, replied: Opportunity) -> 
         "speaker": world.speaker,
     }
     assert leaks.walk(people, objects(world, replied), reply_marker) == []
-    assert [m.to for m in mail.outbox if reply_marker.found_in(m.body)] == [[world.member.email]]
+    assert [m.to for m in mail.outbox if reply_marker.found_in(str(m.body))] == [
+        [world.member.email]
+    ]
     # There was data that could leak: the poster reads it on the post's page.
     assert leaks.walk({"poster": world.member}, objects(world, replied), reply_marker)
 
@@ -70,5 +72,5 @@ def test_neither_address_reaches_the_other(world: World, replied: Opportunity) -
     assert leaks.walk(everyone, objects(world, replied), replier) == []
     assert leaks.read_mail(replier) == []
     for message in mail.outbox:
-        assert poster.found_in(message.body) == []
+        assert poster.found_in(str(message.body)) == []
         assert message.reply_to == []
