@@ -49,5 +49,7 @@ ERASURE: dict[str, str] = {
     "fees.Payment": "kept: the network's accounts",
     "networking.Profile": "deleted, with its photo",
     "networking.Introduction": "deleted",
+    "networking.Opportunity": "deleted (their posts on the board), with the replies to them",
+    "networking.OpportunityReply": "deleted (their replies to others' posts)",
     "audit.AuditEntry": "kept, naming the anonymised account: the network's audit log",
 }
