@@ -341,6 +341,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "networking:opportunity": only(IN_NETWORK),
     "networking:opportunity_extend": only({"member": 200}),
     "networking:opportunity_close": POST_ONLY,
+    # Group formation: the network's admins only (not a chair, not another network's admin).
+    **{
+        f"formation:{name}": only({"admin": 200}) for name in ("pool", "run_new", "run", "progress")
+    },
+    **{
+        f"formation:{name}": POST_ONLY
+        for name in ("import", "remove", "decide", "move", "lock", "rerun", "accept")
+    },
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -415,6 +423,14 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     # Sent back to the page with nothing done (no button named); the asker cannot answer.
     "networking:answer": only({"member": 302, "other_member": 302}),
     "networking:opportunity_close": only({"member": 302}),  # its poster closes it
+    # Formation: the admin is sent back to the page (a move with nothing chosen comes back
+    # with the reason beside the control); everyone else gets 404.
+    **{
+        f"formation:{name}": only({"admin": 302})
+        for name in ("import", "remove", "decide", "lock", "accept")
+    },
+    "formation:move": only({"admin": 400}),
+    "formation:rerun": only({"admin": 400}),  # no seconds given: said beside the field
 }
 
 # allauth's own pages: public ones answer anonymous people; the rest send them to log in.
@@ -632,6 +648,15 @@ def fee_objects(world: World, name: str) -> Objects:
     }
 
 
+def formation_objects(world: World, name: str) -> Objects:
+    """A finished run of 16 of the pool in two new online groups, and a person in the pool
+    (each made afresh: a POST may accept the run or remove the person)."""
+    from tests.formation.builders import finished_run
+
+    run = finished_run(world.network, world.admin)
+    return {"run": run.pk, "candidate": run.candidates.order_by("pk").first().pk}  # type: ignore[union-attr]
+
+
 def networking_objects(world: World, name: str) -> Objects:
     """The member's profile (a photo for the group), the other group's member's request to
     be introduced to them, their group, and a post of theirs on the board."""
@@ -684,6 +709,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "privacy:erase": lambda world, name: {"person": world.member.pk},
     "coaching": coaching_objects,
     "networking": networking_objects,
+    "formation": formation_objects,
 }
 
 

@@ -510,6 +510,81 @@ ROWS = [
 ]
 
 
+def _formation_pool(w: World) -> None:
+    from tests.formation.builders import pool
+
+    pool(w.network, 16, prefix="Fuzz")
+
+
+def _formation_run(w: World) -> str:
+    from peerpower.formation.models import Run
+    from tests.formation.builders import finished_run
+
+    run = Run.objects.filter(network=w.network).first() or finished_run(w.network, w.admin)
+    return reverse("formation:run", args=[w.network.slug, run.pk])
+
+
+FORMATION_POOL = Target(
+    who="admin",
+    url=lambda w: reverse("formation:pool", args=[w.network.slug]),
+    containing="years_in_role",
+    filled=lambda w: {
+        "name": "Fuzz Person",
+        "email": "fuzz-person@example.org",
+        "organisation": "Fuzz Trust",
+        "sector": "arts",
+        "size_band": "small",
+        "region": "london",
+    },
+)
+FORMATION_RUN = Target(
+    who="admin",
+    url=lambda w: reverse("formation:run_new", args=[w.network.slug]),
+    containing="weight_sector",
+    prepare=_formation_pool,
+    filled=lambda w: {
+        "new-0-name": "Fuzz A",
+        "new-0-chair_email": "fuzz-a@example.org",
+        "new-1-name": "Fuzz B",
+        "new-1-chair_email": "fuzz-b@example.org",
+        "seconds": "1",
+    },
+)
+FORMATION_RERUN = Target(
+    who="admin",
+    url=_formation_run,
+    post_url=lambda w: _formation_run(w).replace("/runs/", "/runs/", 1) + "rerun/",
+    containing="seconds",
+)
+ROWS += [
+    Row("formation.forms.CandidateForm", "years_in_role", "number", FORMATION_POOL),
+    *(
+        Row("formation.forms.RunForm", name, "number", FORMATION_RUN)
+        for name in (
+            "min_size",
+            "max_size",
+            "weight_sector",
+            "weight_size",
+            "weight_region",
+            "weight_years",
+            "weight_kind",
+            "weight_looking_for",
+            "seconds",
+        )
+    ),
+    *(
+        Row("formation.forms.NewGroupForm", name, kind, FORMATION_RUN, f"new-0-{name}", valid)
+        for name, kind, valid in (
+            ("start_time", "time", ()),
+            ("end_time", "time", ()),
+            ("week_of_month", "number", ("-1",)),
+            ("weekday", "number", ()),
+        )
+    ),
+    Row("formation.forms.RerunForm", "seconds", "number", FORMATION_RERUN),
+]
+
+
 def _is_fuzzed_kind(field: forms.Field) -> bool:
     # Hidden fields (ids, versions) are not typed by people; their views answer tampering.
     if isinstance(field.widget, forms.HiddenInput):

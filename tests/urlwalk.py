@@ -80,6 +80,8 @@ PK_OF: dict[str, str] = {
     "networking:opportunity": "opportunity",
     "networking:opportunity_extend": "opportunity",
     "networking:opportunity_close": "opportunity",
+    "formation": "run",  # a run's pages; the exception:
+    "formation:remove": "candidate",
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).

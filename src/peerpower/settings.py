@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "peerpower.coaching",
     "peerpower.fees",
     "peerpower.networking",
+    "peerpower.formation",
     "peerpower.demo",
 ]
 

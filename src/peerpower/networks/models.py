@@ -58,6 +58,11 @@ class Partner(models.Model):
         return self.name
 
 
+def venue_regions() -> list[tuple[str, str]]:
+    """A venue's choice of region: anywhere, or one of the organisations' regions."""
+    return [("", "Anywhere"), *Organisation.Region.choices]
+
+
 class Venue(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="venues")
     partner = models.ForeignKey(
@@ -67,6 +72,14 @@ class Venue(models.Model):
     address = models.TextField()
     access_notes = models.TextField(
         blank=True, help_text="Step-free access, parking, which bell to ring, Wi-Fi."
+    )
+    # The region whose leaders can reach the venue: group formation puts only them in a group
+    # that meets here. Blank: anyone (the venue's reach is not limited).
+    region = models.CharField(
+        "the region it serves",
+        max_length=20,
+        blank=True,
+        choices=venue_regions,
     )
 
     class Meta:
@@ -115,6 +128,13 @@ class Organisation(models.Model):
         SCOTLAND = "scotland", "Scotland"
         NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
+    class Kind(models.TextChoices):
+        CHARITY = "charity", "Charity"
+        SOCIAL_ENTERPRISE = "social-enterprise", "Social enterprise"
+        CIC = "cic", "Community interest company"
+        COOP = "co-op", "Co-operative"
+        OTHER = "other", "Other"
+
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(max_length=160)
     registered_number = models.CharField(
@@ -123,6 +143,9 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, default=SizeBand.SMALL)
     region = models.CharField(max_length=20, choices=Region.choices, default=Region.LONDON)
+    kind = models.CharField(
+        "kind of organisation", max_length=20, choices=Kind.choices, default=Kind.CHARITY
+    )
     # Shown on members' networking profiles, with the organisation's visibility.
     website = models.URLField(blank=True)
 

@@ -491,6 +491,8 @@ SECTIONS: tuple[Section, ...] = (
 # Models with a link to a person that no section exports, and why (the test holds every model
 # with a user link to be in a section or here).
 NOT_EXPORTED: dict[str, str] = {
+    "formation.Run": "who started a formation run: the network's own record",
+    "formation.CompetitorDecision": "who decided on two candidates: the network's own record",
     "fees.Invoice": "who issued an invoice: the network's own record (the invoice is the payer's)",
     "fees.Payment": "who recorded a payment: the network's own record",
     "issues.Note": "notes are the scribe's record of what others said about an issue",
