@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from peerpower.accounts.models import Invitation, User, new_calendar_token
 from peerpower.coaching.models import CoachProfile, Goal, GoalUpdate, Session, SessionNote
 from peerpower.fees.models import Bursary
+from peerpower.formation.models import Candidate
 from peerpower.groups.actions import membership_set_status
 from peerpower.groups.models import Membership
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
@@ -117,6 +118,9 @@ def person_erase(*, person: User, network: Network, by: User) -> User:
             pending_update=None,
         )
         OrganisationToAvoid.objects.filter(user=person).delete()
+        # Their entries in the network's formation pool (by address: a pool entry need not
+        # have an account).
+        Candidate.objects.filter(network=network, email__iexact=person.email).delete()
         SessionNote.objects.filter(Q(session__member=person) | Q(author=person)).delete()
         Session.objects.filter(member=person).update(agenda="")
         Goal.objects.filter(engagement__member=person).update(title=ERASED)
