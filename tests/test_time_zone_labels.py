@@ -23,8 +23,9 @@ TIME_RANGE = re.compile(r"\d\d:\d\d–\d\d:\d\d")
 UNLABELLED = {
     # The meeting page says once, under its heading, which zone its times are in.
     "meetings/templates/meetings/meeting_detail.html",
-    # The access log's column header carries the label; so does the agenda table's.
+    # The access and audit logs' column headers carry the label; so does the agenda table's.
     "issues/templates/issues/access_log.html",
+    "audit/templates/audit/log.html",
     "templates/includes/agenda.html",
     # The agenda lines follow "The agenda now (zone time):".
     "meetings/templates/meetings/email/meeting_changed.txt",

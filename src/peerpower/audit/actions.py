@@ -1,8 +1,8 @@
 """Writing the audit log. `record_decision` receives lib.rules.decided; `record_refused_read`
 is for a view that refuses to show a confidential row (a 404 the rules did not raise).
 
-An allowed act is written when its transaction commits, so an act rolled back leaves no
-entry. A refusal is written at once, unless it happened inside a transaction, which the
+An allowed act is written in the act's transaction where the check is inside one, so an act
+rolled back leaves no entry. A refusal is written at once, unless it happened inside a transaction, which the
 refusal may roll back: then it waits for the end of the request (`AuditMiddleware`)."""
 
 from contextvars import ContextVar
@@ -72,8 +72,8 @@ def _refused(entry: AuditEntry) -> None:
 def record_decision(*, user: Any, name: str, obj: Any, allowed: bool, **_: Any) -> None:
     """lib.rules.decided's receiver: an allowed audited act once it commits; a refusal now."""
     if allowed:
-        entry = _entry(user, name, obj, AuditEntry.Outcome.ALLOWED)
-        transaction.on_commit(entry.save)
+        # Inside the act's own transaction where it has one: rolled back with it.
+        _entry(user, name, obj, AuditEntry.Outcome.ALLOWED).save()
     else:
         _refused(_entry(user, name, obj, AuditEntry.Outcome.REFUSED))
 
