@@ -2,8 +2,9 @@
 is for a view that refuses to show a confidential row (a 404 the rules did not raise).
 
 An allowed act is written in the act's transaction where the check is inside one, so an act
-rolled back leaves no entry. A refusal is written at once, unless it happened inside a transaction, which the
-refusal may roll back: then it waits for the end of the request (`AuditMiddleware`)."""
+rolled back leaves no entry. A refusal is written at once, unless it happened inside a
+transaction, which the refusal may roll back: then it waits for the end of the request
+(`AuditMiddleware`)."""
 
 from contextvars import ContextVar
 from typing import Any

@@ -25,13 +25,15 @@ from peerpower.groups.joining import (
     refuse_self,
     user_for_email,
 )
-from peerpower.groups.models import Membership, MembershipEvent, PeerGroup
+from peerpower.groups.models import CONFIDENTIALITY_PLEDGE, Membership, MembershipEvent, PeerGroup
 from peerpower.issues.actions import issues_erase_own, issues_withdraw_open
 from peerpower.issues.models import Protocol
 from peerpower.lib.rules import require
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.tasks import send_calendar_withdrawal
 from peerpower.networks.models import Network, Venue
+from peerpower.privacy.consents import consent_record
+from peerpower.privacy.models import Consent
 
 
 class Unset:
@@ -376,8 +378,15 @@ def pledge_accept(*, membership: Membership, by: User) -> Membership:
     if membership.announced_at is None:
         raise ValidationError("The group has not yet been told that you joined; try again soon.")
     if membership.pledge_accepted_at is None:
-        membership.pledge_accepted_at = timezone.now()
-        membership.save(update_fields=["pledge_accepted_at"])
+        with transaction.atomic():
+            membership.pledge_accepted_at = timezone.now()
+            membership.save(update_fields=["pledge_accepted_at"])
+            consent_record(
+                kind=Consent.Kind.PLEDGE,
+                text=CONFIDENTIALITY_PLEDGE,
+                network=membership.group.network,
+                user=membership.user,
+            )
     forget_access(by)
     return membership
 

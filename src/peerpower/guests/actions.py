@@ -28,6 +28,7 @@ from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.guests import spam, tasks
 from peerpower.guests.models import (
+    GUEST_PLEDGE,
     GUEST_PLEDGE_VERSION,
     ConflictFinding,
     GroupGuestSettings,
@@ -37,6 +38,7 @@ from peerpower.guests.models import (
 )
 from peerpower.guests.queries import (
     application_groups,
+    contact_consent_text,
     expected_guests,
     find_conflicts,
     is_listed,
@@ -47,6 +49,8 @@ from peerpower.guests.queries import (
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole
+from peerpower.privacy.consents import consent_record
+from peerpower.privacy.models import Consent
 
 public_page_key = tasks.public_page_key
 CONFIRM_SALT = tasks.CONFIRM_SALT
@@ -225,6 +229,12 @@ def request_submit(
             request.full_clean()
             request.save()
             updated = False
+        consent_record(
+            kind=Consent.Kind.GUEST_CONTACT,
+            text=contact_consent_text(network),
+            network=network,
+            guest_request=request,
+        )
         request_id = request.pk
         transaction.on_commit(
             lambda: tasks.send_confirmation(request_id=request_id, updated=updated)
@@ -547,9 +557,17 @@ def guest_pledge_accept(*, request: GuestRequest, by: User) -> GuestRequest:
     ):
         raise ValidationError("There is no visit waiting for your pledge.")
     if request.pledge_accepted_at is None:
-        request.pledge_accepted_at = request.last_activity_at = timezone.now()
-        request.pledge_version = GUEST_PLEDGE_VERSION
-        request.save(update_fields=["pledge_accepted_at", "pledge_version", "last_activity_at"])
+        with transaction.atomic():
+            request.pledge_accepted_at = request.last_activity_at = timezone.now()
+            request.pledge_version = GUEST_PLEDGE_VERSION
+            request.save(update_fields=["pledge_accepted_at", "pledge_version", "last_activity_at"])
+            consent_record(
+                kind=Consent.Kind.GUEST_PLEDGE,
+                text=GUEST_PLEDGE,
+                network=request.network,
+                user=request.user,
+                guest_request=request,
+            )
     return request
 
 

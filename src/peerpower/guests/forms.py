@@ -8,7 +8,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peerpower.groups.models import PeerGroup
-from peerpower.guests.models import GuestRequest, GuestSettings, OrganisationToAvoid
+from peerpower.guests.models import (
+    CONTACT_CONSENT,
+    GuestRequest,
+    GuestSettings,
+    OrganisationToAvoid,
+)
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Organisation
 
@@ -51,7 +56,7 @@ class GuestRequestForm(forms.ModelForm[GuestRequest]):
             "name": "Your name",
             "email": "Your email address",
             "preferred_group": "Preferred group",
-            "consent": "I agree to be contacted about a visit",
+            "consent": CONTACT_CONSENT,
         }
         widgets = {
             "reason": forms.Textarea(attrs={"rows": 4}),

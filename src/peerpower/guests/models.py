@@ -16,6 +16,8 @@ from peerpower.networks.models import Organisation
 # says which words were accepted even after the wording changes.
 GUEST_PLEDGE = CONFIDENTIALITY_PLEDGE
 GUEST_PLEDGE_VERSION = hashlib.sha256(GUEST_PLEDGE.encode()).hexdigest()[:12]
+# The box a guest ticks on the public form (recorded with the privacy notice they were shown).
+CONTACT_CONSENT = "I agree to be contacted about a visit"
 
 DEFAULT_INTRO = (
     "Each group is about a dozen leaders of charities and social enterprises who meet once a "

@@ -19,6 +19,7 @@ from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests.models import (
+    CONTACT_CONSENT,
     ConflictFinding,
     GroupGuestSettings,
     GuestRequest,
@@ -37,6 +38,11 @@ def settings_of(network: Network) -> GuestSettings:
     """The network's guest settings (the defaults, unsaved, until an admin saves them)."""
     found = GuestSettings.objects.filter(network=network).first()
     return found or GuestSettings(network=network)
+
+
+def contact_consent_text(network: Network) -> str:
+    """The words a guest agrees to on the public form: the box and the network's notice."""
+    return f"{CONTACT_CONSENT}\n\n{settings_of(network).privacy_notice}"
 
 
 def group_settings_of(group: PeerGroup) -> GroupGuestSettings:

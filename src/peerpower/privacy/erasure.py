@@ -53,5 +53,6 @@ ERASURE: dict[str, str] = {
     "networking.OpportunityReply": "deleted (their replies to others' posts)",
     "formation.Run": "kept: who started a formation run is the network's record",
     "formation.CompetitorDecision": "kept: an admin's decision",
+    "privacy.Consent": "kept, naming the anonymised account: the record of what was agreed",
     "audit.AuditEntry": "kept, naming the anonymised account: the network's audit log",
 }

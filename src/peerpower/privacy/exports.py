@@ -39,6 +39,7 @@ from peerpower.issues.models import Backing, Commitment, Issue, IssueView, Month
 from peerpower.meetings.models import Participation
 from peerpower.networking.models import Introduction, Opportunity, OpportunityReply, Profile
 from peerpower.networks.models import Network, NetworkRole
+from peerpower.privacy.models import Consent
 from peerpower.speakers.models import Booking, Speaker
 
 
@@ -477,6 +478,15 @@ SECTIONS: tuple[Section, ...] = (
         "Sponsors whose page you see",
         lambda u: Sponsor.objects.filter(contacts=u).order_by("name"),
         ("network__name", "name"),
+        network="network",
+    ),
+    Section(
+        "consents",
+        "What you agreed to, and the words you saw",
+        lambda u: Consent.objects.filter(Q(user=u) | Q(guest_request__user=u)).order_by(
+            "given_at", "pk"
+        ),
+        ("given_at", "network__name", "kind", "words__version", "words__text"),
         network="network",
     ),
     Section(
