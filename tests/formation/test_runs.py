@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from peerpower.formation import actions, solver
@@ -282,3 +283,86 @@ def test_a_run_form_with_bad_input_says_why_beside_the_field_and_keeps_what_was_
     assert Run.objects.count() == 0
     for name in ("min_size", "max_size", "seconds"):
         assert f'name="{name}" value="{data[name]}"' in text
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"years_in_role": "61"}, "years_in_role", "less than or equal to 60"),
+        ({"email": "pat.0@example.org"}, "email", "pat.0@example.org is already in the pool."),
+        ({"email": "not an address"}, "email", "Enter a valid email address."),
+        ({"sector": ""}, "sector", "This field is required."),
+    ],
+)
+def test_adding_someone_with_bad_input_says_why_beside_the_field_and_keeps_what_was_typed(
+    change: dict[str, str], field: str, message: str, world: World, client_for: ClientFor
+) -> None:
+    builders.pool(world.network, 1)
+    data = {
+        "name": "Nia New",
+        "email": "nia@example.org",
+        "organisation": "New Start Trust",
+        "sector": "arts",
+        "size_band": "small",
+        "region": "london",
+        "kind": "charity",
+        "years_in_role": "4",
+        **change,
+    }
+    response = client_for(world.admin).post(
+        reverse("formation:pool", args=[world.network.slug]), data
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert message in text.split(f'id="id_{field}_error"', 1)[1].split("</div>", 1)[0]
+    assert 'value="New Start Trust"' in text
+    assert Candidate.objects.filter(network=world.network).count() == 1
+
+
+def test_a_rerun_with_seconds_out_of_range_says_why_beside_the_field(
+    world: World, runs: Sends, client_for: ClientFor
+) -> None:
+    run = start(world, builders.pool(world.network, 16), runs)
+    response = client_for(world.admin).post(
+        reverse("formation:rerun", args=[world.network.slug, run.pk]), {"seconds": "301"}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Give from 1 to 300 seconds." in text.split('id="id_seconds_error"', 1)[1]
+    assert 'name="seconds" value="301"' in text
+    assert Run.objects.count() == 1
+
+
+def test_bounds_no_grouping_can_keep_are_refused_with_the_solvers_reason_beside_the_pool(
+    world: World, client_for: ClientFor
+) -> None:
+    """Three people who are pairwise possible competitors cannot go in two groups."""
+    people = builders.pool(world.network, 13)
+    for i in range(2):
+        Candidate.objects.create(
+            network=world.network,
+            name=f"Twin {i}",
+            email=f"twin{i}@example.org",
+            organisation=f"Twin Trust {i}",
+            sector=people[0].sector,
+            size_band=people[0].size_band,
+            region=people[0].region,
+        )
+    pool = list(Candidate.objects.filter(network=world.network))
+    with pytest.raises(ValidationError) as caught:
+        actions.run_start(
+            network=world.network,
+            candidates=pool,
+            new_groups=[_new("A", "a@example.org"), _new("B", "b@example.org")],
+            weights=WEIGHTS,
+            seconds=1,
+            min_size=7,
+            max_size=8,
+            by=world.admin,
+        )
+    (message,) = caught.value.message_dict["candidates"]
+    assert message == (
+        "Pat 00, Twin 0 and Twin 1 may not share a group with each other: they need 3 groups "
+        "but there are 2."
+    )
+    assert Run.objects.count() == 0

@@ -194,6 +194,12 @@ def explain(instance: mix.Instance, error: Infeasible) -> str:
 
     text = _ELEMENTS.sub(elements, error.message)
     text = _GROUP.sub(lambda m: instance.slots[int(m.group(1))].name, text)
+    for jargon, words in (
+        ("are pairwise cannot-linked", "may not share a group with each other"),
+        ("are a cannot-link pair", "may not share a group"),
+        ("(must-link)", ""),
+    ):
+        text = text.replace(jargon, words)
     return text[:1].upper() + text[1:] + "."
 
 

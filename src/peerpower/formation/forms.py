@@ -165,7 +165,7 @@ class NewGroupForm(forms.Form):
         )
 
 
-NewGroupFormSet = forms.formset_factory(NewGroupForm, extra=2, max_num=6)
+NewGroupFormSet = forms.formset_factory(NewGroupForm, extra=3, max_num=6)
 
 
 class MoveForm(forms.Form):

@@ -74,9 +74,11 @@ def venue_create(
     address: str,
     access_notes: str = "",
     partner: Partner | None = None,
+    region: str = "",
     by: User,
 ) -> Venue:
-    """Add a venue to the network. Names are unique within a network (case aside)."""
+    """Add a venue to the network. Names are unique within a network (case aside). `region`
+    is the region whose leaders can reach it (blank: anywhere), for group formation."""
     require(by, "networks.manage_venues", network)
     venue = Venue(
         network=network,
@@ -84,6 +86,7 @@ def venue_create(
         address=address.strip(),
         access_notes=access_notes.strip(),
         partner=partner,
+        region=region,
     )
     _clean(venue)
     _check_partner(network, partner)
@@ -100,6 +103,7 @@ def venue_update(
     address: str,
     access_notes: str,
     partner: Partner | None,
+    region: str | None = None,
     by: User,
 ) -> Venue:
     """Change a venue. Meetings already planned there keep pointing at it, so they follow."""
@@ -110,6 +114,8 @@ def venue_update(
         raise ValidationError({"name": f"There is already a venue called “{name.strip()}”."})
     venue.name, venue.address = name.strip(), address.strip()
     venue.access_notes, venue.partner = access_notes.strip(), partner
+    if region is not None:
+        venue.region = region
     _clean(venue)
     _save_unique(venue, "a venue")
     return venue
@@ -203,6 +209,7 @@ def organisation_create(
     size_band: str = Organisation.SizeBand.SMALL,
     region: str = Organisation.Region.LONDON,
     website: str = "",
+    kind: str = Organisation.Kind.CHARITY,
     by: User,
 ) -> Organisation:
     """Add a member organisation to the network. Names are unique within a network."""
@@ -215,6 +222,7 @@ def organisation_create(
         size_band=size_band,
         region=region,
         website=website,
+        kind=kind,
     )
 
 
@@ -227,6 +235,7 @@ def _organisation_add(
     size_band: str,
     region: str,
     website: str = "",
+    kind: str = Organisation.Kind.CHARITY,
 ) -> Organisation:
     organisation = Organisation(
         network=network,
@@ -236,6 +245,7 @@ def _organisation_add(
         size_band=size_band,
         region=region,
         website=website.strip(),
+        kind=kind,
     )
     _clean(organisation)
     if _name_taken(Organisation, network, name, None):
@@ -255,9 +265,10 @@ def organisation_update(
     size_band: str,
     region: str,
     website: str | None = None,
+    kind: str | None = None,
     by: User,
 ) -> Organisation:
-    """Change an organisation; its members keep it (and its website, unless one is given)."""
+    """Change an organisation; its members keep it (and its website and kind, unless given)."""
     require(by, "networks.manage_organisations", organisation)
     network = Network(pk=organisation.network_id)
     if _name_taken(Organisation, network, name, organisation.pk):
@@ -268,6 +279,8 @@ def organisation_update(
     organisation.sector, organisation.size_band, organisation.region = sector, size_band, region
     if website is not None:
         organisation.website = website.strip()
+    if kind is not None:
+        organisation.kind = kind
     _clean(organisation)
     _save_unique(organisation, "an organisation")
     return organisation

@@ -23,7 +23,7 @@ class ShapeOnlyModelForm(forms.ModelForm[Any]):
 class VenueForm(ShapeOnlyModelForm):
     class Meta:
         model = Venue
-        fields = ("name", "address", "access_notes", "partner")
+        fields = ("name", "address", "access_notes", "partner", "region")
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "access_notes": forms.Textarea(attrs={"rows": 3}),
@@ -52,11 +52,29 @@ class PartnerForm(ShapeOnlyModelForm):
 
 class OrganisationForm(ShapeOnlyModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+    # Group formation mixes kinds; a form posted without one (an older page) means a charity.
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.CHARITY,
+        required=False,
+    )
 
     class Meta:
         model = Organisation
-        fields = ("name", "registered_number", "sector", "size_band", "region", "website")
+        fields = (
+            "name",
+            "registered_number",
+            "kind",
+            "sector",
+            "size_band",
+            "region",
+            "website",
+        )
         labels = {"size_band": "Annual income"}
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or Organisation.Kind.CHARITY)
 
 
 class NetworkSettingsForm(ShapeOnlyModelForm):

@@ -19,6 +19,7 @@ from peerpower.accounts.models import User
 from peerpower.coaching.demo import load_coaching
 from peerpower.demo.speakers import load_speakers
 from peerpower.fees.demo import load_fees
+from peerpower.formation.demo import load_formation
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests.demo import load_guests
 from peerpower.issues.models import (
@@ -293,6 +294,7 @@ class Command(BaseCommand):
         load_guests(network, admin, self._user)
         load_coaching(network, coach, self._user)
         load_fees(network, admin, self._user)
+        load_formation(network, admin, venue)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
