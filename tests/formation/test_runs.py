@@ -9,14 +9,17 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from peerpower.formation import actions, solver
 from peerpower.formation.models import Candidate, Run
 from peerpower.formation.queries import instance_for
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.guests.models import GuestRequest
 from tests.conftest import ClientFor, World
 from tests.formation import builders
 from tests.formation.conftest import Sends
+from tests.guests import builders as guest_builders
 
 WEIGHTS = {"sector": 5, "size": 3, "region": 1, "years": 2, "kind": 2, "looking_for": 1}
 
@@ -366,3 +369,47 @@ def test_bounds_no_grouping_can_keep_are_refused_with_the_solvers_reason_beside_
         "but there are 2."
     )
     assert Run.objects.count() == 0
+
+
+def test_applicants_come_from_the_guests_applications_and_acceptance_moves_them_on(
+    world: World, runs: Sends
+) -> None:
+    """Applications become pool entries with what they say; accepting the run accepts each
+    application into the group the run chose (the funnel counts them as members)."""
+    applications = [
+        GuestRequest.objects.create(
+            network=world.network,
+            status=GuestRequest.Status.APPLIED,
+            applied_at=timezone.now(),
+            application_group=world.group,
+            **guest_builders.request_values(
+                sector=sector, income_band="medium", registered_number=f"77{i}"
+            ),
+        )
+        for i, sector in enumerate(["arts", "youth", "health"])
+    ]
+    GuestRequest.objects.create(  # still only a guest: not in the pool
+        network=world.network, status=GuestRequest.Status.VISITED, **guest_builders.request_values()
+    )
+    assert actions.pool_import(network=world.network, by=world.admin) == 3
+    assert actions.pool_import(network=world.network, by=world.admin) == 0
+    imported = Candidate.objects.filter(source=Candidate.Source.APPLICANT).order_by(
+        "guest_request_id"
+    )
+    assert [(c.guest_request, c.sector, c.size_band, c.registered_number) for c in imported] == [
+        (r, r.sector, "medium", r.registered_number) for r in applications
+    ]
+    run = start(world, [*builders.pool(world.network, 13), *imported], runs)
+    with runs():
+        actions.run_accept(run=run, by=world.admin)
+    for request in applications:
+        request.refresh_from_db()
+        assert request.status == GuestRequest.Status.MEMBER
+        assert request.membership is not None
+        assert request.membership.status == Membership.Status.PROPOSED
+        assert (
+            request.membership.group.name
+            == run.slots.get(
+                position=run.groups_by_candidate()[Candidate.objects.get(guest_request=request).pk]
+            ).name
+        )

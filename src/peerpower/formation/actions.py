@@ -28,6 +28,8 @@ from peerpower.formation.queries import (
 from peerpower.formation.solver import Infeasible, Progress, check, solve
 from peerpower.groups.actions import group_create, membership_propose
 from peerpower.groups.models import Membership, PeerGroup
+from peerpower.guests.actions import application_accept
+from peerpower.guests.models import GuestRequest
 from peerpower.lib.rules import require
 from peerpower.networks.models import Network, Organisation, Venue
 
@@ -466,8 +468,9 @@ def run_accept(*, run: Run, by: User) -> list[Membership]:
     """Accept the proposal: each new group is created with its chair invited (groups'
     group_create), and each person placed is proposed to their group through the usual flow
     (membership_propose: the chair approves, which sends the invitation; only a chair invites
-    members). All or nothing; refused while any hard constraint or size bound is broken.
-    Locks the run row."""
+    members); an applicant's application is accepted into that group (guests'
+    application_accept), so the funnel counts them. All or nothing; refused while any hard
+    constraint or size bound is broken. Locks the run row."""
     require(by, "formation.accept", run)
     with transaction.atomic():
         row = Run.objects.select_for_update().select_related("network").get(pk=run.pk)
@@ -507,14 +510,15 @@ def run_accept(*, run: Run, by: User) -> list[Membership]:
                 by=by,
             )
         proposed = []
-        for candidate in row.candidates.all().order_by("name", "pk"):
+        for candidate in row.candidates.select_related("guest_request").order_by("name", "pk"):
+            group = peer_groups[groups[candidate.pk]]
+            request = candidate.guest_request
+            if request is not None and request.status == GuestRequest.Status.APPLIED:
+                # An applicant: accepted as the guests' triage does, so the funnel counts them.
+                proposed.append(application_accept(request=request, group=group, by=by))
+                continue
             proposed.append(
-                membership_propose(
-                    group=peer_groups[groups[candidate.pk]],
-                    email=candidate.email,
-                    name=candidate.name,
-                    by=by,
-                )
+                membership_propose(group=group, email=candidate.email, name=candidate.name, by=by)
             )
         row.status = Run.Status.ACCEPTED
         row.accepted_at = timezone.now()

@@ -709,17 +709,20 @@ def application_submit(
     return request
 
 
-def application_accept(*, request: GuestRequest, by: User) -> Membership:
-    """Accept an application: the guest is proposed to the group they chose, and the chair's
-    approval sends the usual member invitation (only a chair invites members). The membership
-    is linked to the request, so the funnel counts them when they join."""
+def application_accept(
+    *, request: GuestRequest, by: User, group: PeerGroup | None = None
+) -> Membership:
+    """Accept an application: the guest is proposed to the group they chose (or `group`, the
+    one group formation placed them in), and the chair's approval sends the usual member
+    invitation (only a chair invites members). The membership is linked to the request, so
+    the funnel counts them when they join."""
     require(by, "guests.triage", request.network)
-    if request.status != GuestRequest.Status.APPLIED or request.application_group is None:
+    group = group or request.application_group
+    if request.status != GuestRequest.Status.APPLIED or group is None:
         raise ValidationError("Only an application can be accepted.")
+    _same_network(request, group)
     with transaction.atomic():
-        membership = membership_propose(
-            group=request.application_group, email=request.email, name=request.name, by=by
-        )
+        membership = membership_propose(group=group, email=request.email, name=request.name, by=by)
         request.membership = membership
         request.status = GuestRequest.Status.MEMBER
         request.member_at = request.last_activity_at = timezone.now()
