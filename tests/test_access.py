@@ -349,6 +349,28 @@ EXPECTED: dict[str, dict[str, int]] = {
         f"formation:{name}": POST_ONLY
         for name in ("import", "remove", "decide", "move", "lock", "rerun", "accept")
     },
+    # Impact: each person's own surveys; an invitation is its person's only; the network's
+    # admins edit its surveys.
+    "impact:mine": everyone(200),
+    "impact:answer": only({"member": 200}),
+    "impact:surveys": only({"admin": 200}),
+    "impact:survey_edit": only({"admin": 200}),
+    # Dashboards: a person's own progress (maybe empty); the group's health for its chair and
+    # the network's admins; the network's outcomes for its admins; each with its CSV.
+    "impact:progress": everyone(200),
+    "impact:progress_csv": everyone(200),
+    "impact:group_health": only(MANAGERS),
+    "impact:group_health_csv": only(MANAGERS),
+    "impact:outcomes": only({"admin": 200}),
+    "impact:outcomes_csv": only({"admin": 200}),
+    "impact:report": only({"admin": 200}),
+    "impact:report_pdf": only({"admin": 200}),
+    "impact:report_csv": only({"admin": 200}),
+    # The trustee business case: members (and chairs) of the network's groups, their own.
+    **{
+        f"impact:{name}": only({"member": 200, "chair": 200, "other_member": 200})
+        for name in ("case", "case_pdf", "case_odt")
+    },
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -692,6 +714,16 @@ def networking_objects(world: World, name: str) -> Objects:
     }
 
 
+def impact_objects(world: World, name: str) -> Objects:
+    """A survey sent to the member (open); the built-in after-meeting survey to edit."""
+    from peerpower.impact.models import Survey
+    from tests.impact.conftest import send
+
+    invitation = send(world, "after_meeting", [world.member], key=f"walk:{next(_seq)}")
+    survey = Survey.objects.get(network=None, kind="after_meeting")
+    return {"invitation": invitation[world.member].pk, "survey": survey.pk}
+
+
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
@@ -710,6 +742,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "coaching": coaching_objects,
     "networking": networking_objects,
     "formation": formation_objects,
+    "impact": impact_objects,
 }
 
 

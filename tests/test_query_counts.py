@@ -80,16 +80,17 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # a meeting's agenda is shown: its confirmed speaker (speakers.Booking). The issues reads
     # ask the database nothing while the person holds no pledged seat (issues.queries._seats
     # answers from their access): 12 -> 10 here; with one, see "with issues" below.
-    "home as member": ("member", lambda w: reverse("home"), 10),
+    # +1 on every home page: the surveys waiting for the person (impact.queries).
+    "home as member": ("member", lambda w: reverse("home"), 11),
     # The chair's "what next?": replies missing (and whether they were chased today, a
     # ReplyReminder row), issues to order, attendance, size (+6); the network's proposals
     # waiting for them (+1); their own carried-over issues, as for any member (+1); the next
     # meeting's confirmed speaker (+1). Unpledged here, so the issue counts and commitments
     # ask nothing (20 -> 17).
-    "home as chair": ("chair", lambda w: reverse("home"), 17),
+    "home as chair": ("chair", lambda w: reverse("home"), 18),
     # Across the network: next meetings with reply rates, invitations, chairs and sizes.
-    "home as admin": ("admin", lambda w: reverse("home"), 7),
-    "home as coach": ("coach", lambda w: reverse("home"), 4),
+    "home as admin": ("admin", lambda w: reverse("home"), 8),
+    "home as coach": ("coach", lambda w: reverse("home"), 5),
     "group list as admin": ("admin", lambda w: reverse("groups:list"), 5),
     # 10: the membership history is one query (proposals come with the invitations); the
     # chair's own membership comes from the member list (was 11)
@@ -185,8 +186,8 @@ ISSUE_PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # Home with issues to order, commitments and carried-over issues to list: as above with
     # the issues reads asked (everyone here has accepted the pledge), less the pledge
     # reminder's query.
-    "home as member, with issues": ("member", lambda w: reverse("home"), 11),
-    "home as chair, with issues": ("chair", lambda w: reverse("home"), 19),
+    "home as member, with issues": ("member", lambda w: reverse("home"), 12),
+    "home as chair, with issues": ("chair", lambda w: reverse("home"), 20),
     "issues session as member": (
         "member",
         lambda w: reverse("issues:meeting", args=[w.next_meeting().pk]),

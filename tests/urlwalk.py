@@ -53,6 +53,10 @@ PK_OF: dict[str, str] = {
     "privacy:person": "person",  # a person of the network, by user id
     "privacy:erase": "person",
     "coaching": "engagement",
+    "impact": "invitation",
+    "impact:survey_edit": "survey",
+    "impact:group_health": "group",
+    "impact:group_health_csv": "group",
     **{
         f"coaching:{name}": "session"
         for name in ("session", "reschedule", "cancel", "waive", "mark", "note")

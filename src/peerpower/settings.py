@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "peerpower.fees",
     "peerpower.networking",
     "peerpower.formation",
+    "peerpower.impact",
     "peerpower.demo",
 ]
 

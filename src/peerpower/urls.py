@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("peerpower.fees.urls")),
     path("", include("peerpower.networking.urls")),
     path("", include("peerpower.formation.urls")),
+    path("", include("peerpower.impact.urls")),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path(
         "invitations/<int:pk>/withdraw/", account_views.invitation_revoke, name="invitation_revoke"

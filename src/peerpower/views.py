@@ -26,6 +26,7 @@ from peerpower.groups.queries import (
     proposals_waiting_for,
     with_chair_state,
 )
+from peerpower.impact.queries import open_invitations_for
 from peerpower.issues.queries import carried_over_of, open_commitments_of, proposed_counts
 from peerpower.meetings.models import Meeting, timed_agenda
 from peerpower.meetings.queries import (
@@ -54,6 +55,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             **_as_chair(user, access, now),
             **_as_admin(access, now),
             **_other_roles(access),
+            "surveys": open_invitations_for(user, now),
         },
     )
 

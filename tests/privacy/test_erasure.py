@@ -57,6 +57,17 @@ def _plant(world: World, markers: Markers) -> Issue:
     rsvp_set(meeting=meeting, by=world.member, rsvp="apologies", reason=markers("apology"))
     Profile.objects.create(network=world.network, user=world.member, headline=markers("headline"))
     OrganisationToAvoid.objects.create(user=world.member, name=markers("avoid"))
+    # A named survey answer with words of their own (impact): the words go, the scores stay.
+    from peerpower.impact.actions import answers_submit
+    from tests.impact.conftest import BASELINE, send
+
+    invitation = send(world, "baseline", [world.member])[world.member]
+    answers_submit(
+        invitation=invitation,
+        answers={**BASELINE, "hopes": markers("survey_hopes")},
+        may_quote=True,
+        by=world.member,
+    )
     return other
 
 

@@ -8,12 +8,13 @@ may do. Scribe's notes are narrower still: the presenter's own, unless the prese
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 
 from peerpower.accounts.models import User
 from peerpower.groups.access import access_for
@@ -291,3 +292,22 @@ def own_issues_in(user: User, group: PeerGroup) -> QuerySet[Issue]:
         .prefetch_related(Prefetch("notes", queryset=notes_visible_to(user), to_attr="my_notes"))
         .order_by("meeting__starts_at", "created_at")
     )
+
+
+def commitment_tallies(
+    *, group_id: int | None = None, member: User | None = None
+) -> dict[tuple[date, str], int]:
+    """How many commitments were made each month (by the meeting's month) in one group or by
+    one member, by status: counts only, never a word of them (the impact dashboards)."""
+    rows = Commitment.objects.all()
+    if group_id is not None:
+        rows = rows.filter(issue__meeting__group_id=group_id)
+    if member is not None:
+        rows = rows.filter(member=member)
+    return {
+        (month.date() if isinstance(month, datetime) else month, status): n
+        for month, status, n in rows.annotate(month=TruncMonth("issue__meeting__starts_at"))
+        .values_list("month", "status")
+        .annotate(n=Count("pk"))
+        .values_list("month", "status", "n")
+    }

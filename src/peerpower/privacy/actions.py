@@ -20,6 +20,7 @@ from peerpower.formation.models import Candidate
 from peerpower.groups.actions import membership_set_status
 from peerpower.groups.models import Membership
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
+from peerpower.impact.actions import erase_words_of
 from peerpower.issues.models import Backing, Issue, MonthlyUpdate, RoomState
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Participation, ReplyLink
@@ -126,6 +127,7 @@ def person_erase(*, person: User, network: Network, by: User) -> User:
         Goal.objects.filter(engagement__member=person).update(title=ERASED)
         GoalUpdate.objects.filter(by=person).delete()
         Bursary.objects.filter(applicant=person).update(reasons=ERASED, income_pounds=0)
+        erase_words_of(person)
         person.sponsor_of.clear()
         profiles = Profile.objects.filter(user=person)
         photos = [name for name in profiles.values_list("photo", flat=True) if name]

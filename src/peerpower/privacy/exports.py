@@ -35,6 +35,7 @@ from peerpower.coaching.models import (
 from peerpower.fees.models import Bursary, Place, Sponsor
 from peerpower.groups.models import Membership, MembershipEvent
 from peerpower.guests.models import GuestRequest, OrganisationToAvoid
+from peerpower.impact import models as impact
 from peerpower.issues.models import Backing, Commitment, Issue, IssueView, MonthlyUpdate
 from peerpower.meetings.models import Participation
 from peerpower.networking.models import Introduction, Opportunity, OpportunityReply, Profile
@@ -495,6 +496,29 @@ SECTIONS: tuple[Section, ...] = (
         lambda u: AuditEntry.objects.filter(actor=u).order_by("at", "pk"),
         ("at", "network__name", "rule", "outcome", "target_type", "target_id"),
         network="network",
+    ),
+    Section(
+        "survey_invitations",
+        "Surveys you were sent",
+        lambda u: impact.Invitation.objects.filter(user=u).order_by("round__opens_at"),
+        (
+            "round__survey__title",
+            "round__group__name",
+            "round__opens_at",
+            "round__closes_at",
+            "sent_at",
+            "reminded_at",
+        ),
+        network="round__network",
+    ),
+    Section(
+        "survey_answers",
+        "Your named survey answers (anonymous ones are linked to nobody, so they are not here)",
+        lambda u: impact.Response.objects.filter(respondent=u).order_by("round__opens_at"),
+        ("survey__title", "round__opens_at", "answers", "may_quote", "updated_at"),
+        network="round__network",
+        # What a member says about themselves is theirs: the network sees only figures.
+        confidential=True,
     ),
 )
 

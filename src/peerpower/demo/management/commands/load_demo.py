@@ -22,6 +22,7 @@ from peerpower.fees.demo import load_fees
 from peerpower.formation.demo import load_formation
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.guests.demo import load_guests
+from peerpower.impact.demo import load_impact
 from peerpower.issues.models import (
     Backing,
     Commitment,
@@ -294,6 +295,7 @@ class Command(BaseCommand):
         load_guests(network, admin, self._user)
         load_coaching(network, coach, self._user)
         load_fees(network, admin, self._user)
+        load_impact(network, random.Random(14))
         load_formation(network, admin, venue)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:

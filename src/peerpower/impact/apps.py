@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ImpactConfig(AppConfig):
+    name = "peerpower.impact"
+    label = "impact"
+    verbose_name = "Impact"
