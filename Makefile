@@ -153,6 +153,7 @@ bench: venv
 	$(PY) bench/room.py
 	$(PY) bench/directory.py
 	$(PY) bench/coaching.py
+	$(PY) bench/impact.py
 
 # The formation solver against the published best-known values (../shared/mdgp/): 12 instances
 # x 5 seeds at the literature's time limits, 48 minutes of CPU; BENCH_FORMATION_ARGS="--jobs 2"

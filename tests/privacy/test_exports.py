@@ -93,6 +93,7 @@ def test_the_admin_copy_is_of_their_network_and_leaves_out_what_was_said_in_conf
         "coaching_progress",
         # Impact: a member's named survey answers are theirs; the network sees only figures.
         "survey_answers",
+        "business_cases",
     }
     groups = {row["group__name"] for row in data["sections"]["memberships"]}
     assert groups == {world.group.name}  # not their place in the other network's group

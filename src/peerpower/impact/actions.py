@@ -229,7 +229,8 @@ def survey_update(
 def erase_words_of(person: User) -> None:
     """For the erasure of a person (privacy.actions.person_erase, inside its transaction):
     every text answer of their named responses is removed and none may be quoted; scores and
-    choices stay, so the network's figures do not change. Anonymous answers are nobody's."""
+    choices stay, so the network's figures do not change. Anonymous answers are nobody's. Their
+    business case is deleted."""
     responses = list(Response.objects.filter(respondent=person).select_related("survey"))
     texts = {
         (q.survey_id, q.key)
@@ -243,6 +244,7 @@ def erase_words_of(person: User) -> None:
         }
         response.may_quote = False
         response.save(update_fields=["answers", "may_quote"])
+    BusinessCase.objects.filter(user=person).delete()
 
 
 # --- scheduling

@@ -54,6 +54,7 @@ ERASURE: dict[str, str] = {
     "formation.Run": "kept: who started a formation run is the network's record",
     "formation.CompetitorDecision": "kept: an admin's decision",
     "privacy.Consent": "kept, naming the anonymised account: the record of what was agreed",
+    "impact.BusinessCase": "deleted (their own board paper)",
     "impact.Invitation": "kept: that a survey was sent (the response rate's denominator)",
     "impact.Response": "what they wrote (text answers) erased and no longer to be quoted; "
     "their scores stay with the anonymised account, so the network's figures do not change",

@@ -520,6 +520,14 @@ SECTIONS: tuple[Section, ...] = (
         # What a member says about themselves is theirs: the network sees only figures.
         confidential=True,
     ),
+    Section(
+        "business_cases",
+        "Your business case for your board, as you worded it",
+        lambda u: impact.BusinessCase.objects.filter(user=u).order_by("pk"),
+        ("network__name", "paragraphs", "updated_at"),
+        network="network",
+        confidential=True,
+    ),
 )
 
 # Models with a link to a person that no section exports, and why (the test holds every model
