@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, User, hash_token
+from peerpower.api.actions import token_create
 from peerpower.fees import actions as fee_actions
 from peerpower.fees.models import Bursary, FeePlan, Invoice, Place, Sponsor
 from peerpower.groups.actions import membership_propose
@@ -371,6 +372,30 @@ EXPECTED: dict[str, dict[str, int]] = {
         f"impact:{name}": only({"member": 200, "chair": 200, "other_member": 200})
         for name in ("case", "case_pdf", "case_odt")
     },
+    # Your settings → API tokens: everyone with an account but a guest; a token's revoke page
+    # is its owner's (the member's) only.
+    "api:tokens": everyone(200),
+    "api:token_revoke": only({"member": 200}),
+    # The HTTP API answers a token, never a session: every role gets 401 here, and
+    # tests/api/test_access.py walks the same URLs with each role's own token. Its schema and
+    # reference are public; its root is nothing; the reply is a PUT.
+    **{
+        f"api_v1:{name}": everyone(401, anonymous=401, guest=401)
+        for name in (
+            "network_list",
+            "network_detail",
+            "group_list",
+            "group_detail",
+            "membership_list",
+            "meeting_list",
+            "meeting_detail",
+            "rsvp_list",
+        )
+    },
+    "api_v1:rsvp_put": everyone(405, anonymous=405, guest=405),
+    "api_v1:openapi-json": everyone(200, anonymous=200, guest=200),
+    "api_v1:openapi-view": everyone(200, anonymous=200, guest=200),
+    "api_v1:api-root": everyone(404, anonymous=404, guest=404),
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -726,6 +751,18 @@ def impact_objects(world: World, name: str) -> Objects:
 
 # The objects each URL is pointed at, built fresh for each request: by URL name, else by
 # namespace. A new app adds its namespace here (and the pk kinds to urlwalk.PK_OF).
+def api_token_objects(world: World, name: str) -> Objects:
+    """The member's own token (its revoke page is theirs only)."""
+    token, _ = token_create(
+        by=world.member,
+        network=world.network,
+        name="CRM",
+        access="read",
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
+    return {"api_token": token.pk}
+
+
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "issues": issue_objects,
     "speakers": speaker_objects,
@@ -743,6 +780,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "networking": networking_objects,
     "formation": formation_objects,
     "impact": impact_objects,
+    "api": api_token_objects,
 }
 
 

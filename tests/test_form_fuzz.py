@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from peerpower.api.models import AccessToken
 from peerpower.fees import actions as fee_actions
 from peerpower.fees.models import FeePlan, Invoice, Place
 from peerpower.groups.models import Membership, PeerGroup
@@ -298,6 +299,13 @@ COACH_DAYS = Target(
     },
 )
 
+API_TOKENS = Target(
+    who="member",
+    url=lambda w: reverse("api:tokens"),
+    containing="expires_on",
+    filled=lambda w: {"name": "Our CRM", "network": str(w.network.pk), "access": "read"},
+)
+
 
 def _fee_plan(w: World) -> None:
     from tests.fees import builders
@@ -445,6 +453,7 @@ ROWS = [
     Row("coaching.forms.RuleForm", "starts", "time", COACH_HOURS, "hours-starts"),
     Row("coaching.forms.RuleForm", "ends", "time", COACH_HOURS, "hours-ends"),
     Row("coaching.forms.ExceptionForm", "day", "date", COACH_DAYS, "day-day"),
+    Row("api.forms.TokenForm", "expires_on", "date", API_TOKENS),
     Row("coaching.forms.ExceptionForm", "starts", "time", COACH_DAYS, "day-starts"),
     Row("coaching.forms.ExceptionForm", "ends", "time", COACH_DAYS, "day-ends"),
     Row("guests.forms.GuestSettingsForm", "retention_months", "number", GUEST_SETTINGS),
@@ -690,6 +699,7 @@ def _snapshot() -> tuple[object, ...]:
         list(Meeting.objects.values_list("pk", "starts_at", "ends_at", "sequence")),
         list(AgendaItem.objects.values_list("meeting_id", "position", "title", "minutes")),
         Issue.objects.count(),
+        AccessToken.objects.count(),
     )
 
 

@@ -86,6 +86,7 @@ PK_OF: dict[str, str] = {
     "networking:opportunity_close": "opportunity",
     "formation": "run",  # a run's pages; the exception:
     "formation:remove": "candidate",
+    "api": "api_token",  # Your settings → API tokens: the token's pk
 }
 
 # Values for the parameters that name no object of ours (allauth's and the admin's).
@@ -99,6 +100,10 @@ OTHER_VALUES: dict[str, object] = {
     # The guests app's second ids (a finding of a request; a request at a meeting).
     "finding_id": 999999,
     "request_id": 999999,
+    # The HTTP API's path parameters (tests/api/test_access.py points them at real rows).
+    "network_id": 999999,
+    "group_id": 999999,
+    "meeting_id": 999999,
 }
 MISSING_PK = 999999
 

@@ -100,7 +100,10 @@ INSTALLED_APPS = [
     "peerpower.networking",
     "peerpower.formation",
     "peerpower.impact",
+    "peerpower.api",
     "peerpower.demo",
+    # django-ninja's templates and static files (the API reference at /api/v1/docs, no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -404,3 +407,8 @@ AUDIT_RETENTION_MONTHS = 24
 if TESTING:
     # Deliberately slow hashing is the point in production and pure waste in tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The HTTP API (/api/v1/): requests per personal access token per window, counted in the
+# shared cache so every app server counts together (api/v1.py).
+API_RATE_LIMIT = env_int("PEERPOWER_API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env_int("PEERPOWER_API_RATE_WINDOW_SECONDS", 60)

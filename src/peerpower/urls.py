@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from peerpower import views
 from peerpower.accounts import views as account_views
+from peerpower.api import v1 as api_v1
 from peerpower.groups import views as group_views
 from peerpower.meetings import views as meeting_views
 
@@ -67,6 +68,8 @@ urlpatterns = [
     path("", include("peerpower.networking.urls")),
     path("", include("peerpower.formation.urls")),
     path("", include("peerpower.impact.urls")),
+    path("", include("peerpower.api.urls")),
+    path("api/v1/", api_v1.urls()),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path(
         "invitations/<int:pk>/withdraw/", account_views.invitation_revoke, name="invitation_revoke"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from peerpower.accounts.models import Invitation, User, new_calendar_token
+from peerpower.api.models import AccessToken
 from peerpower.coaching.models import CoachProfile, Goal, GoalUpdate, Session, SessionNote
 from peerpower.fees.models import Bursary
 from peerpower.formation.models import Candidate
@@ -95,6 +96,7 @@ def person_erase(*, person: User, network: Network, by: User) -> User:
             user=person, status__in=(Membership.Status.PROPOSED, Membership.Status.INVITED)
         ).delete()
         Invitation.objects.filter(user=person).delete()
+        AccessToken.objects.filter(user=person).delete()
         own_issues = Issue.objects.filter(presenter=person)
         RoomState.objects.filter(issue__in=own_issues).update(
             issue=None, step=0, step_started_at=None, version=F("version") + 1

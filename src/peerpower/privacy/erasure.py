@@ -59,4 +59,5 @@ ERASURE: dict[str, str] = {
     "impact.Response": "what they wrote (text answers) erased and no longer to be quoted; "
     "their scores stay with the anonymised account, so the network's figures do not change",
     "audit.AuditEntry": "kept, naming the anonymised account: the network's audit log",
+    "api.AccessToken": "deleted (personal access tokens for the API: they stop at once)",
 }

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from peerpower.accounts.models import Invitation, User
+from peerpower.api.models import AccessToken
 from peerpower.audit.models import AuditEntry
 from peerpower.coaching.models import (
     CoachProfile,
@@ -527,6 +528,22 @@ SECTIONS: tuple[Section, ...] = (
         ("network__name", "paragraphs", "updated_at"),
         network="network",
         confidential=True,
+    ),
+    Section(
+        "api_tokens",
+        "API tokens",
+        # Only the fingerprint of a token is held, and it is left out: it opens nothing.
+        lambda u: AccessToken.objects.filter(user=u).order_by("created_at", "pk"),
+        (
+            "name",
+            "network__name",
+            "access",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "last_used_at",
+        ),
+        network="network",
     ),
 )
 
