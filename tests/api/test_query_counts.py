@@ -24,7 +24,15 @@ def _count(client: Client, url: str, **params: int) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params)
     assert response.status_code == 200, (url, response.content)
-    return len([q for q in ctx.captured_queries if CACHE_TABLE not in q["sql"]])
+    # The shared cache's own statements (the rate limit's counter: SQL with its savepoints on
+    # the one-machine set-up, none on Redis) are not the page's.
+    return len(
+        [
+            q
+            for q in ctx.captured_queries
+            if CACHE_TABLE not in q["sql"] and "SAVEPOINT" not in q["sql"].upper()
+        ]
+    )
 
 
 def _grow(world: World, times: int) -> None:
@@ -42,15 +50,14 @@ def _grow(world: World, times: int) -> None:
         rsvp_set(meeting=meeting, by=world.member, rsvp="attending")
 
 
-# name: (url, pinned), measured: the token's lookup, the owner's access (loaded for each
-# question: the token's user is not the request's scoped user, see architecture.md), the
-# count and the page; last use is written at most once a minute, so not after the first.
+# name: (url, pinned): the token's lookup, the owner's access, the count and the page (the
+# memberships: the group first); last use is written at most once a minute, so not here.
 API: dict[str, tuple[Callable[[World], str], int]] = {
-    "groups": (lambda w: "/api/v1/groups", 9),
-    "memberships": (lambda w: f"/api/v1/groups/{w.group.pk}/memberships", 10),
-    "meetings": (lambda w: "/api/v1/meetings", 9),
-    "meeting with its agenda": (lambda w: f"/api/v1/meetings/{w.next_meeting().pk}", 9),
-    "rsvps": (lambda w: "/api/v1/rsvps", 9),
+    "groups": (lambda w: "/api/v1/groups", 4),
+    "memberships": (lambda w: f"/api/v1/groups/{w.group.pk}/memberships", 5),
+    "meetings": (lambda w: "/api/v1/meetings", 4),
+    "meeting with its agenda": (lambda w: f"/api/v1/meetings/{w.next_meeting().pk}", 4),
+    "rsvps": (lambda w: "/api/v1/rsvps", 4),
 }
 
 
