@@ -8,7 +8,7 @@ from peerpower.networks.rules import administers_network
 
 ADMINS = "Only the network's admins can form groups."
 
-rule("formation.manage_pool", administers_network, refusal=ADMINS)
+rule("formation.manage_pool", administers_network, refusal=ADMINS, audited=True)
 rule("formation.run", administers_network, refusal=ADMINS)
 rule("formation.edit_proposal", administers_network, refusal=ADMINS)
-rule("formation.accept", administers_network, refusal=ADMINS)
+rule("formation.accept", administers_network, refusal=ADMINS, audited=True)
