@@ -63,7 +63,8 @@ def main() -> int:
             page_bench.Target("bare view + session", "/healthz", "admin", [b"ok"]),
         ]
         for label, data in info["targets"].items():
-            target = page_bench.Target(label, data["path"], "admin", [b"Bench Network"])
+            expected = b"Members served" if data["path"].endswith(".csv") else b"Bench Network"
+            target = page_bench.Target(label, data["path"], "admin", [expected])
             target.queries = data["count"]
             targets.append(target)
         cookies = {"admin": f"{info['session_cookie']}={info['session']}"}
