@@ -9,7 +9,7 @@ narrowed to the token's network. Nothing of the issues session is served, nor an
 address or apology reason.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.params.functions import Path
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from peerpower.accounts.models import User
 from peerpower.api import actions, queries
@@ -361,6 +362,18 @@ class MeetingFilter(Schema):
     group: int | None = Field(None, ge=1, le=2**31 - 1, description="Only this group's.")
     starts_after: datetime | None = None
     starts_before: datetime | None = None
+
+    @field_validator("starts_after", "starts_before")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC (a time without a zone is taken as UTC): PostgreSQL refuses offsets beyond
+        15:59, which ISO 8601 allows."""
+        if value is None:
+            return None
+        try:
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError as error:
+            raise ValueError("That time is out of range.") from error
 
 
 # --------------------------------------------------------------------------- resources
