@@ -396,6 +396,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api_v1:openapi-json": everyone(200, anonymous=200, guest=200),
     "api_v1:openapi-view": everyone(200, anonymous=200, guest=200),
     "api_v1:api-root": everyone(404, anonymous=404, guest=404),
+    # The digest's one-click unsubscribe: the address's token is the key (no log-in).
+    "networking:unsubscribe": everyone(200, anonymous=200, guest=200),
 }
 
 # POST-only actions, posted with no data: who gets past the visibility check.
@@ -736,6 +738,7 @@ def networking_objects(world: World, name: str) -> Objects:
         "introduction": introduction.pk,
         "group": world.group.pk,
         "opportunity": post.pk,
+        "token": profile.digest_token,  # the digest's unsubscribe
     }
 
 

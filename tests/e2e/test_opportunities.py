@@ -18,6 +18,7 @@ from tests import factories
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.helpers import log_in, screenshot
 
+from peerpower.networking import actions
 from peerpower.networking.models import Tag
 
 
@@ -111,3 +112,56 @@ def test_a_member_posts_another_replies_and_the_poster_gets_it_without_either_ad
     ben_page.reload()
     go(ben_page, "post-closed")
     expect(ben_page.get_by_text("This post takes no more replies.")).to_be_visible()
+
+
+def test_a_member_subscribes_to_the_digest_and_unsubscribes_in_one_click(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(network, "Tuesday Leaders")
+    ana = factories.add_member(group, factories.make_user("Ana Ahmed")).user
+    ben = factories.add_member(group, factories.make_user("Ben Brook")).user
+    youth = Tag.objects.create(network=network, name="Youth work")
+    base = live_server.url
+
+    # Ana asks for the weekly email (off by default) and chooses a tag.
+    page = new_context().new_page()
+    log_in(page, base, ana.email)
+    page.goto(f"{base}/network/{network.slug}/people/me/")
+    go(page, "profile-form")
+    digest = page.get_by_label("Weekly email of new opportunities matching my tags")
+    expect(digest).not_to_be_checked()
+    page.get_by_role("group", name="I'm looking for").get_by_label("Youth work").check()
+    digest.check()
+    page.get_by_role("button", name="Save my profile").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+
+    # Ben posts with her tag; Monday's digest brings it, with a one-click unsubscribe.
+    post = actions.opportunity_post(
+        network=network,
+        fields=actions.PostFields(
+            kind="role",
+            title="Treasurer for a youth charity",
+            description="A trustee role, a meeting a month.",
+            closes_on=timezone.localdate() + timedelta(days=14),
+            tags=[youth],
+        ),
+        by=ben,
+    )
+    actions.digests_send_due()
+    [sent] = [m for m in mail.outbox if m.to == [ana.email]]
+    assert post.title in sent.body
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = sent.extra_headers["List-Unsubscribe"].strip("<>")
+
+    # The link, opened in a browser with no session, asks once; one click unsubscribes.
+    anonymous = new_context().new_page()
+    anonymous.goto(base + urlparse(url).path)
+    go(anonymous, "unsubscribe")
+    anonymous.get_by_role("button", name="Unsubscribe").click()
+    expect(anonymous.get_by_role("status")).to_contain_text("You are unsubscribed")
+    go(anonymous, "unsubscribed")
+    page.goto(f"{base}/network/{network.slug}/people/me/")
+    expect(
+        page.get_by_label("Weekly email of new opportunities matching my tags")
+    ).not_to_be_checked()

@@ -6,7 +6,7 @@ and the plain text are rendered without HTML escaping (a name like `Tom's "Leade
 written, not as `Tom&#x27;s &quot;Leaders&quot;`); the HTML part is escaped as every page is.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ def send_templated_email(
     template_prefix: str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_text(f"{template_prefix}_subject.txt", context).strip()
@@ -45,6 +46,7 @@ def send_templated_email(
         body=text,
         to=[to],
         from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=dict(headers or {}),
     )
     message.attach_alternative(html, "text/html")
     for attachment in attachments:

@@ -1,5 +1,5 @@
 """Business actions of networking: profiles and their photos, the network's tags,
-introductions by double opt-in, and the opportunities board.
+introductions by double opt-in, the opportunities board and its weekly digest.
 
 Each action that takes `by` asks `lib.rules.require` first (tests/networking/test_refusals.py
 fails for one missing from its table), validates, writes in one transaction and queues its
@@ -9,11 +9,12 @@ emails on commit. Nothing here reads the issues session.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from peerpower.lib.rules import require
 from peerpower.networking import photos, tasks
 from peerpower.networking import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.networking.models import (
+    DigestSent,
     Introduction,
     Opportunity,
     OpportunityReply,
@@ -32,6 +34,7 @@ from peerpower.networking.models import (
     Visibility,
 )
 from peerpower.networking.queries import (
+    digest_posts,
     in_network,
     is_open,
     is_open_post,
@@ -491,3 +494,53 @@ def opportunity_reply(*, opportunity: Opportunity, message: str, by: User) -> Op
         reply = OpportunityReply.objects.create(opportunity=opportunity, sender=by, message=message)
         transaction.on_commit(lambda: tasks.send_opportunity_reply(reply.pk))
     return reply
+
+
+# --- the weekly digest
+
+DIGEST_DAYS = 7
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday of the week `moment` falls in (the server's time zone)."""
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())
+
+
+def digests_send_due(*, now: datetime | None = None) -> int:
+    """Claim and queue this week's digest for each profile that asked for one (networking on,
+    the person active and still in the network) and has new posts matching its tags: those
+    posted since its last digest, at most `DIGEST_DAYS` back. The claim is a `DigestSent`
+    row unique per profile and week, made in its own transaction, so running twice or in
+    several workers sends each digest once. Returns how many were queued."""
+    now = now or timezone.now()
+    week = week_of(now)
+    queued = 0
+    profiles = Profile.objects.filter(digest=True, enabled=True, user__is_active=True)
+    for profile in profiles.select_related("network", "user").order_by("pk"):
+        if not in_network(profile.user, profile.network_id):
+            continue
+        last = profile.digests_sent.order_by("-sent_at").values_list("sent_at", flat=True).first()
+        since = now - timedelta(days=DIGEST_DAYS)
+        if last is not None and last > since:
+            since = last
+        if not digest_posts(profile, since).exists():
+            continue
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(profile=profile, week=week)
+        except IntegrityError:
+            continue  # another run claimed it
+        queued += 1
+        transaction.on_commit(partial(tasks.send_digest, profile.pk, since.isoformat()))
+    return queued
+
+
+def digest_unsubscribe(*, token: str) -> Profile | None:
+    """One click from the digest's email: the digest is off for the profile this token is
+    for (nothing else changes; no log-in, the token is the key). None for an unknown token."""
+    profile = Profile.objects.filter(digest_token=token).first() if token else None
+    if profile is not None and profile.digest:
+        profile.digest = False
+        profile.save(update_fields=["digest", "updated_at"])
+    return profile

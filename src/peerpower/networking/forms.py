@@ -78,7 +78,8 @@ class ProfileForm(forms.ModelForm[Profile]):
             "name_visibility": "Only people who may see your name find you in the directory.",
             "headline": "One line: who you are and what you bring.",
             "phone": "Given only to someone whose introduction you both accepted.",
-            "digest": "Off by default; every email has a one-click unsubscribe.",
+            "digest": "New posts on the opportunities board with one of your tags (above), on"
+            " Mondays. Off by default; every email has a one-click unsubscribe.",
         }
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -251,3 +252,7 @@ class BoardForm(forms.Form):
         super().__init__(*args, **kwargs)
         tag = cast("forms.ModelChoiceField[Tag]", self.fields["tag"])
         tag.queryset = Tag.objects.filter(network=network)
+
+
+class UnsubscribeForm(forms.Form):
+    """Stop the weekly digest: a lone button (a mail client's one-click POST is the same)."""

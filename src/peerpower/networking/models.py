@@ -253,3 +253,20 @@ class OpportunityReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply {self.pk}"
+
+
+class DigestSent(models.Model):
+    """A weekly digest claimed for one profile: unique per profile and week (its Monday), so
+    the periodic task run twice, or by several workers, sends each digest once."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="digests_sent")
+    week = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["profile", "week"], name="networking_digest_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest {self.pk}"

@@ -529,3 +529,25 @@ def replies_visible_to(user: Any, opportunity: Opportunity) -> QuerySet[Opportun
     if opportunity.poster_id != me:
         replies = replies.filter(sender_id=me)
     return replies.order_by("created_at", "pk")
+
+
+# --- the weekly digest
+
+DIGEST_MAX = 20  # posts in one email; the rest are on the board
+
+
+def digest_posts(profile: Profile, since: datetime) -> QuerySet[Opportunity]:
+    """The posts for the profile's digest: posted since `since`, still open, not its own,
+    with a tag the profile has (as help or as looking for), newest first."""
+    tag_ids = ProfileTag.objects.filter(profile=profile).values("tag_id")
+    return (
+        Opportunity.objects.filter(
+            open_posts(today_in(profile.network)),
+            network_id=profile.network_id,
+            created_at__gte=since,
+            tags__in=tag_ids,
+        )
+        .exclude(poster_id=profile.user_id)
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )

@@ -1,18 +1,30 @@
 """Emails of networking: an introduction asked (to each person who must answer), an
 introduction accepted (each person's contact details to the other), and a reply to a post
-on the opportunities board (to its poster, with neither's email address).
+on the opportunities board (to its poster, with neither's email address), and the weekly
+digest of new posts matching a member's tags.
 
 Tasks take ids and read fresh rows. What an email shows of a profile is built with
 `queries.viewer_card`, as the recipient may see it; contact details go only in the
 accepted email, and only once both have said yes.
 """
 
-from huey.contrib.djhuey import db_task
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peerpower.accounts.models import User
 from peerpower.lib.email import send_templated_email
 from peerpower.networking.models import Introduction, OpportunityReply, Profile
-from peerpower.networking.queries import in_network, names_for, viewer_card
+from peerpower.networking.queries import (
+    DIGEST_MAX,
+    digest_posts,
+    in_network,
+    names_for,
+    viewer_card,
+)
 
 
 def _introduction(introduction_id: int) -> Introduction | None:
@@ -115,3 +127,44 @@ def send_opportunity_reply(reply_id: int) -> None:
             "card": card,
         },
     )
+
+
+@db_task()
+def send_digest(profile_id: int, since: str) -> None:
+    """The weekly digest: new open posts matching the profile's tags, each with its poster's
+    name as the reader may see it (nothing else of any profile), and a one-click unsubscribe
+    (List-Unsubscribe and List-Unsubscribe-Post, RFC 8058)."""
+    profile = Profile.objects.filter(pk=profile_id).select_related("user", "network").first()
+    if profile is None or not (profile.digest and profile.enabled and profile.user.is_active):
+        return
+    found = digest_posts(profile, datetime.fromisoformat(since))
+    posts = list(found.select_related("network").prefetch_related("tags")[:DIGEST_MAX])
+    if not posts:
+        return
+    names = names_for(profile.user, profile.network_id, {p.poster_id for p in posts})
+    unsubscribe = settings.SITE_URL + reverse("networking:unsubscribe", args=[profile.digest_token])
+    send_templated_email(
+        to=profile.user.email,
+        template_prefix="networking/email/digest",
+        context={
+            "user": profile.user,
+            "network": profile.network,
+            "rows": [(p, names[p.poster_id]) for p in posts],
+            "more": max(found.count() - len(posts), 0),
+            "unsubscribe_url": unsubscribe,
+        },
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+@db_periodic_task(crontab(day_of_week="1", hour="7", minute="30"))
+def send_digests() -> None:
+    """Mondays at 07:30 UTC: each weekly digest that is due."""
+    from peerpower.networking.actions import (  # noqa: PLC0415 — actions queue this module's tasks
+        digests_send_due,
+    )
+
+    digests_send_due()

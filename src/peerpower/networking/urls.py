@@ -21,4 +21,5 @@ urlpatterns = [
     path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
     path("opportunities/<int:pk>/extend/", views.opportunity_extend, name="opportunity_extend"),
     path("opportunities/<int:pk>/close/", views.opportunity_close, name="opportunity_close"),
+    path("people/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,5 +1,5 @@
 """Pages of networking: the directory, profiles and their photos, the person's own profile,
-the network's tags, introductions, and the opportunities board.
+the network's tags, introductions, the opportunities board and the digest's unsubscribe.
 
 What a person may not see is a 404, as everywhere: a guest, a former member or someone of
 another network learns nothing, not even that a profile exists. What a page shows of a
@@ -7,15 +7,17 @@ profile comes from `queries.card_for`, never from the row itself.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peerpower.accounts.http import AuthenticatedRequest
+from peerpower.accounts.http import AuthenticatedRequest, MaybeAnonymousRequest
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.groups.queries import groups_managed_by
@@ -34,6 +36,7 @@ from peerpower.networking.forms import (
     ProfileForm,
     ReplyForm,
     TagsForm,
+    UnsubscribeForm,
 )
 from peerpower.networking.models import Introduction, Opportunity, Profile, Tag
 from peerpower.networks.models import Network
@@ -461,3 +464,31 @@ def opportunity_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The post is closed: it takes no more replies.")
     return redirect("networking:opportunity", found.pk)
+
+
+# --- the weekly digest
+
+
+# No CSRF check and no log-in: the address's secret token is the key, as for the meeting
+# reminders' reply links, and a mail client's one-click unsubscribe (RFC 8058) posts
+# "List-Unsubscribe=One-Click" here with no session at all. A GET only shows the button
+# (mail scanners fetch links).
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: MaybeAnonymousRequest, token: str) -> HttpResponse:
+    found = Profile.objects.filter(digest_token=token).select_related("network").first()
+    if found is None:
+        raise Http404
+    # Bound on any POST: the page's button posts nothing but itself.
+    form = UnsubscribeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        actions.digest_unsubscribe(token=token)
+        found.digest = False
+    response = render(
+        request,
+        "networking/unsubscribe.html",
+        {"network": found.network, "subscribed": found.digest, "form": form},
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    return response
