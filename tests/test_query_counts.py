@@ -98,10 +98,11 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     # A member sees their own attendance record (their meetings, then their replies: +2); their
     # own membership comes from the member list (was 10).
     "group page as member": ("member", lambda w: reverse("groups:detail", args=[w.group.pk]), 9),
+    # +1: the member's suggested conversations (networking.queries.suggestions_for)
     "meeting page as member": (
         "member",
         lambda w: reverse("meetings:detail", args=[w.next_meeting().pk]),
-        8,
+        9,
     ),
     "network page as admin": (
         "admin",

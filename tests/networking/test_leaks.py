@@ -91,6 +91,7 @@ def objects(world: World, profile: Profile, introduction: Introduction) -> dict[
         "group": world.group.pk,
         "slug": world.network.slug,
         "meeting": world.next_meeting().pk,
+        "token": "no-such-token",  # the digest's unsubscribe
     }
 
 

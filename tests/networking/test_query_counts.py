@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peerpower.meetings.models import Meeting
 from peerpower.networking import actions
-from peerpower.networking.models import Introduction, Opportunity, Profile
+from peerpower.networking.models import Introduction, Opportunity, Profile, Suggestion
 from tests import factories
 from tests.conftest import ClientFor, World
 from tests.networking.conftest import make_profile, make_tags
@@ -54,6 +55,15 @@ def grow(world: World, times: int) -> None:
             by=user,
         )
         actions.opportunity_reply(opportunity=member_post(world), message=REASON, by=user)
+        if group == world.group:  # a conversation suggested to the member at the next meeting
+            Suggestion.objects.create(
+                meeting=world.next_meeting(),
+                seeker=world.member,
+                helper=user,
+                help_phrase="Fundraising",
+                seek_phrase="Fundraising",
+                score=10,
+            )
         actions.opportunity_reply(opportunity=theirs, message=REASON, by=world.member)
 
 
@@ -74,6 +84,19 @@ def member_post(world: World) -> Opportunity:
         ),
         by=world.member,
     )
+
+
+def chair_suggested(world: World) -> Meeting:
+    """The next meeting, with a conversation suggested between the member and the chair."""
+    meeting = world.next_meeting()
+    Profile.objects.filter(user=world.chair).exists() or make_profile(world.chair, world.network)
+    Suggestion.objects.get_or_create(
+        meeting=meeting,
+        seeker=world.member,
+        helper=world.chair,
+        defaults={"help_phrase": "Boards", "seek_phrase": "Boards", "score": 10},
+    )
+    return meeting
 
 
 def first_tag(world: World) -> int:
@@ -112,6 +135,13 @@ PAGES: dict[str, tuple[str, Callable[[World], str], int]] = {
     "introductions": ("member", lambda w: reverse("networking:introductions"), 4),
     # session, user, access; the network; the count and the page; the posts' tags; the
     # posters' names and profiles; the tags to filter by
+    # the meeting page's 9 as a member (tests/test_query_counts.py, the suggestions among
+    # them); the suggested people's profiles
+    "meeting page with suggestions": (
+        "member",
+        lambda w: reverse("meetings:detail", args=[chair_suggested(w).pk]),
+        10,
+    ),
     "board": ("other_member", lambda w: reverse("networking:board", args=[w.network.slug]), 10),
     # session, user, access; the post's network id, the network, the post; its tags; the
     # replies; the repliers' names and profiles; which of them the poster finds in the directory

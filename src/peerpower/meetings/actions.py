@@ -37,6 +37,7 @@ from peerpower.meetings.queries import (
     confirmed_speakers_for,
     has_confidential_record,
 )
+from peerpower.networking import tasks as networking_tasks
 from peerpower.networks.models import Venue
 from peerpower.speakers import tasks as speaker_tasks
 from peerpower.speakers.queries import clash_message, lock_speakers_of, overlapping_booking
@@ -425,7 +426,8 @@ def agenda_change_announce(*, meeting_id: int, version: int) -> bool:
 def rsvp_set(*, meeting: Meeting, by: User, rsvp: str, reason: str = "") -> Participation:
     """The person's own reply (attending, or apologies with a reason) until the meeting
     starts; a second reply replaces the first. One row per person and meeting (a unique
-    constraint), written with update_or_create."""
+    constraint), written with update_or_create. On commit the meeting's suggested
+    conversations (networking) are rebuilt."""
     require(by, "meetings.rsvp", meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled, so there is nothing to reply to.")
@@ -444,6 +446,9 @@ def rsvp_set(*, meeting: Meeting, by: User, rsvp: str, reason: str = "") -> Part
             user=by,
             defaults={"rsvp": rsvp, "apology_reason": reason, "responded_at": timezone.now()},
         )
+        # Who is coming changed: the meeting's suggested conversations are rebuilt (once
+        # here, never on a page view).
+        transaction.on_commit(partial(networking_tasks.compute_suggestions, meeting.pk))
     return participation
 
 

@@ -40,6 +40,7 @@ from peerpower.meetings.queries import (
     with_agenda,
     with_talks,
 )
+from peerpower.networking.queries import suggestions_for
 from peerpower.speakers.queries import talk_panel
 
 
@@ -128,6 +129,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "has_started": meeting.has_started(),
             "has_ended": meeting.has_ended(),
             "talk": panel,
+            "suggestions": suggestions_for(request.user, meeting),
         },
     )
 

@@ -15,12 +15,13 @@ from urllib.parse import urlparse
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from peerpower.accounts.models import User
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.lib.rules import require
+from peerpower.meetings.models import Meeting, Participation
 from peerpower.networking import photos, tasks
 from peerpower.networking import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.networking.models import (
@@ -30,16 +31,20 @@ from peerpower.networking.models import (
     OpportunityReply,
     Profile,
     ProfileTag,
+    Suggestion,
     Tag,
     Visibility,
 )
 from peerpower.networking.queries import (
+    SUGGESTIONS_EACH,
     digest_posts,
+    for_the_group,
     in_network,
     is_open,
     is_open_post,
     search_document,
     today_in,
+    words_of,
 )
 from peerpower.networks.models import Network, Organisation
 
@@ -154,6 +159,7 @@ def profile_update(*, profile: Profile, changes: ProfileChanges, by: User) -> Pr
                 for t in set(changes.seek_tags)
             ]
         )
+        suggestions_refresh_for(user=by)
     return profile
 
 
@@ -544,3 +550,162 @@ def digest_unsubscribe(*, token: str) -> Profile | None:
         profile.digest = False
         profile.save(update_fields=["digest", "updated_at"])
     return profile
+
+
+# --- suggested conversations at a meeting
+
+TAG_SCORE, WORD_SCORE = 10, 3
+
+
+@dataclass
+class _Side:
+    """What one attendee's profile offers the matching: only the parts their group sees."""
+
+    user_id: int
+    help_tags: set[str]
+    seek_tags: set[str]
+    help_text: str
+    seek_text: str
+
+
+def _phrase(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _match(seeker: _Side, helper: _Side) -> tuple[int, str, str] | None:
+    """Score and phrases where what `seeker` looks for meets what `helper` can help with:
+    shared tags first, then shared words of the two sentences (and tags)."""
+    common = sorted(seeker.seek_tags & helper.help_tags)
+    if common:
+        phrase = ", ".join(common)
+        return TAG_SCORE * len(common), phrase, phrase
+    seek_words = words_of(" ".join([seeker.seek_text, *seeker.seek_tags]))
+    help_words = words_of(" ".join([helper.help_text, *helper.help_tags]))
+    shared = seek_words & help_words
+    if not shared:
+        return None
+    help_phrase = helper.help_text or ", ".join(sorted(helper.help_tags))
+    seek_phrase = seeker.seek_text or ", ".join(sorted(seeker.seek_tags))
+    return WORD_SCORE * len(shared), _phrase(help_phrase), _phrase(seek_phrase)
+
+
+def _recent_pairs(meeting: Meeting) -> set[frozenset[int]]:
+    """The pairs suggested at the group's last two meetings before this one."""
+    earlier = list(
+        Meeting.objects.filter(group_id=meeting.group_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values_list("pk", flat=True)[:2]
+    )
+    return {
+        frozenset(pair)
+        for pair in Suggestion.objects.filter(meeting_id__in=earlier).values_list(
+            "seeker_id", "helper_id"
+        )
+    }
+
+
+def suggestions_compute(*, meeting_id: int) -> list[Suggestion]:
+    """Rebuild a meeting's suggested conversations from the members who said they will come
+    (active members of its group, with networking on and a name their group may see): pairs
+    where what one is looking for matches what the other can help with, tags first, then
+    words, from the parts of the profiles the group may see (never "nobody"). Best matches
+    first, at most `SUGGESTIONS_EACH` a person, and no pair suggested at the group's last two
+    meetings. Nothing for a meeting cancelled or under way. Locks the meeting's row, so two
+    replies at once rebuild one after the other."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("group")
+            .filter(pk=meeting_id)
+            .first()
+        )
+        if meeting is None:
+            return []
+        Suggestion.objects.filter(meeting=meeting).delete()
+        if meeting.is_cancelled or meeting.has_started():
+            return []
+        coming = Participation.objects.filter(
+            meeting=meeting,
+            rsvp=Participation.Rsvp.ATTENDING,
+            user__memberships__group_id=meeting.group_id,
+            user__memberships__status=Membership.Status.ACTIVE,
+        ).values_list("user_id", flat=True)
+        profiles = (
+            Profile.objects.filter(
+                network_id=meeting.group.network_id,
+                user_id__in=list(coming),
+                enabled=True,
+                name_visibility__in=[Visibility.GROUP, Visibility.NETWORK],
+            )
+            .prefetch_related(Prefetch("profile_tags", ProfileTag.objects.select_related("tag")))
+            .order_by("user_id")
+        )
+        sides = []
+        for p in profiles:
+            helps, seeks = for_the_group(p.help_visibility), for_the_group(p.seek_visibility)
+            tags = list(p.profile_tags.all())
+            sides.append(
+                _Side(
+                    p.user_id,
+                    {t.tag.name for t in tags if t.kind == ProfileTag.Kind.HELP}
+                    if helps
+                    else set(),
+                    {t.tag.name for t in tags if t.kind == ProfileTag.Kind.SEEK}
+                    if seeks
+                    else set(),
+                    p.help_text if helps else "",
+                    p.seek_text if seeks else "",
+                )
+            )
+        recent = _recent_pairs(meeting)
+        candidates = []
+        for seeker in sides:
+            for helper in sides:
+                if seeker.user_id == helper.user_id:
+                    continue
+                if frozenset((seeker.user_id, helper.user_id)) in recent:
+                    continue
+                found = _match(seeker, helper)
+                if found:
+                    candidates.append((found[0], seeker.user_id, helper.user_id, found))
+        candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+        count: dict[int, int] = {}
+        taken: set[frozenset[int]] = set()
+        chosen = []
+        for score, seeker_id, helper_id, (_, help_phrase, seek_phrase) in candidates:
+            pair = frozenset((seeker_id, helper_id))
+            if pair in taken:
+                continue  # one conversation a pair, the better direction
+            if count.get(seeker_id, 0) >= SUGGESTIONS_EACH:
+                continue
+            if count.get(helper_id, 0) >= SUGGESTIONS_EACH:
+                continue
+            taken.add(pair)
+            count[seeker_id] = count.get(seeker_id, 0) + 1
+            count[helper_id] = count.get(helper_id, 0) + 1
+            chosen.append(
+                Suggestion(
+                    meeting=meeting,
+                    seeker_id=seeker_id,
+                    helper_id=helper_id,
+                    help_phrase=help_phrase[:200],
+                    seek_phrase=seek_phrase[:200],
+                    score=score,
+                )
+            )
+        return Suggestion.objects.bulk_create(chosen)
+
+
+def suggestions_refresh_for(*, user: User) -> None:
+    """After a profile changes: queue the rebuild of the suggestions of each upcoming meeting
+    of the person's groups they said they will come to."""
+    ids = list(
+        Participation.objects.filter(
+            user=user,
+            rsvp=Participation.Rsvp.ATTENDING,
+            meeting__starts_at__gt=timezone.now(),
+        ).values_list("meeting_id", flat=True)
+    )
+    for meeting_id in ids:
+        transaction.on_commit(partial(tasks.compute_suggestions, meeting_id))

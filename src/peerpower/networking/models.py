@@ -270,3 +270,34 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest {self.pk}"
+
+
+class Suggestion(models.Model):
+    """A conversation suggested at a meeting between two members who said they will come:
+    what `seeker` is looking for matches what `helper` can help with (`tags`, else `words`),
+    from the parts of their profiles their group may see. Rebuilt whenever the meeting's
+    replies change (networking.actions.suggestions_compute), never on a page view."""
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    seeker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    help_phrase = models.CharField(max_length=200)  # what the helper can help with
+    seek_phrase = models.CharField(max_length=200)  # what the seeker is looking for
+    score = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-score", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["meeting", "seeker", "helper"], name="networking_suggestion_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(seeker=models.F("helper")), name="networking_suggestion_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk}"

@@ -44,6 +44,7 @@ from peerpower.networking.models import (
     OpportunityReply,
     Profile,
     ProfileTag,
+    Suggestion,
     Tag,
     Visibility,
 )
@@ -551,3 +552,156 @@ def digest_posts(profile: Profile, since: datetime) -> QuerySet[Opportunity]:
         .distinct()
         .order_by("-created_at", "-pk")
     )
+
+
+# --- suggested conversations at a meeting
+
+SUGGESTIONS_EACH = 3
+STOP_WORDS = frozenset(
+    {
+        "about",
+        "after",
+        "also",
+        "and",
+        "any",
+        "are",
+        "been",
+        "being",
+        "but",
+        "can",
+        "for",
+        "from",
+        "have",
+        "help",
+        "into",
+        "its",
+        "more",
+        "our",
+        "out",
+        "over",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "they",
+        "this",
+        "those",
+        "with",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "would",
+        "your",
+        "you",
+        "looking",
+        "need",
+        "want",
+        "someone",
+        "people",
+        "other",
+        "others",
+        "ways",
+        "work",
+    }
+)
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a sentence that say something: four letters or more, not a stop word,
+    cut to their first six letters so "fundraiser" meets "fundraising"."""
+    return {w[:6] for w in search_terms_all(text) if len(w) >= 4 and w not in STOP_WORDS}
+
+
+def search_terms_all(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+def for_the_group(visibility: str) -> bool:
+    """A part the meeting's people (the group: its members and chair) may see."""
+    return visibility in (Visibility.GROUP, Visibility.NETWORK)
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """One suggestion as one viewer reads it."""
+
+    suggestion: Suggestion
+    sentence: str
+    profile_pk: int | None  # the other person's profile, for a member of the pair
+
+
+def _name(user: User) -> str:
+    return user.name or "A member"  # never the email address
+
+
+def suggestions_for(user: Any, meeting: Any) -> list[SuggestionView]:
+    """The suggestions of `meeting` the person may read: their own, if they are a current
+    member of its group; all of them for its chair. Nobody else (not the network's admins).
+    Both people must still be active members of the group.
+    A suggestion whose people have since switched networking off or hidden the parts it was
+    made from (or their name) from the group is left out."""
+    access = access_for(user)
+    me = getattr(user, "pk", None)
+    seat = access.seats.get(meeting.group_id)
+    if seat is None or not seat.is_current:
+        return []
+    if meeting.is_cancelled:
+        return []
+    active = Membership.objects.filter(group_id=meeting.group_id, status=Membership.Status.ACTIVE)
+    rows = (
+        Suggestion.objects.filter(meeting=meeting)
+        .filter(
+            Exists(active.filter(user_id=OuterRef("seeker_id"))),
+            Exists(active.filter(user_id=OuterRef("helper_id"))),
+        )
+        .select_related("seeker", "helper")
+    )
+    if not access.is_chair(meeting.group_id):
+        rows = rows.filter(Q(seeker_id=me) | Q(helper_id=me))
+    found = list(rows.order_by("-score", "pk"))
+    ids = {s.seeker_id for s in found} | {s.helper_id for s in found}
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.filter(network_id=meeting.group.network_id, user_id__in=ids).only(
+            "pk", "user_id", "enabled", "name_visibility", "help_visibility", "seek_visibility"
+        )
+    }
+    views = []
+    for s in found:
+        seeker, helper = profiles.get(s.seeker_id), profiles.get(s.helper_id)
+        if not (seeker and helper and seeker.enabled and helper.enabled):
+            continue
+        if not all(
+            for_the_group(v)
+            for v in (
+                seeker.name_visibility,
+                helper.name_visibility,
+                seeker.seek_visibility,
+                helper.help_visibility,
+            )
+        ):
+            continue
+        if me == s.seeker_id:
+            sentence = (
+                f"{_name(s.helper)} can help with: {s.help_phrase}"
+                f" — you're looking for: {s.seek_phrase}"
+            )
+            other = helper.pk
+        elif me == s.helper_id:
+            sentence = (
+                f"{_name(s.seeker)} is looking for: {s.seek_phrase}"
+                f" — you can help with: {s.help_phrase}"
+            )
+            other = seeker.pk
+        else:
+            sentence = (
+                f"{_name(s.helper)} can help {_name(s.seeker)} with: {s.help_phrase}"
+                f" — {_name(s.seeker)} is looking for: {s.seek_phrase}"
+            )
+            other = None
+        views.append(SuggestionView(s, sentence, other))
+    return views

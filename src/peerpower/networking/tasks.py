@@ -168,3 +168,13 @@ def send_digests() -> None:
     )
 
     digests_send_due()
+
+
+@db_task()
+def compute_suggestions(meeting_id: int) -> None:
+    """Rebuild a meeting's suggested conversations (its replies or a profile changed)."""
+    from peerpower.networking.actions import (  # noqa: PLC0415 — actions queue this module's tasks
+        suggestions_compute,
+    )
+
+    suggestions_compute(meeting_id=meeting_id)

@@ -25,7 +25,13 @@ from peerpower.impact.actions import erase_words_of
 from peerpower.issues.models import Backing, Issue, MonthlyUpdate, RoomState
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Participation, ReplyLink
-from peerpower.networking.models import Introduction, Opportunity, OpportunityReply, Profile
+from peerpower.networking.models import (
+    Introduction,
+    Opportunity,
+    OpportunityReply,
+    Profile,
+    Suggestion,
+)
 from peerpower.networks.models import Network, NetworkRole
 from peerpower.privacy import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.privacy.erasure import ERASED_NAME
@@ -138,6 +144,7 @@ def person_erase(*, person: User, network: Network, by: User) -> User:
             Q(requester=person) | Q(recipient=person) | Q(introduced_by=person)
         ).delete()
         OpportunityReply.objects.filter(sender=person).delete()
+        Suggestion.objects.filter(Q(seeker=person) | Q(helper=person)).delete()
         Opportunity.objects.filter(poster=person).delete()  # with the replies to them
         EmailAddress.objects.filter(user=person).delete()
         Authenticator.objects.filter(user=person).delete()

@@ -51,6 +51,7 @@ ERASURE: dict[str, str] = {
     "networking.Introduction": "deleted",
     "networking.Opportunity": "deleted (their posts on the board), with the replies to them",
     "networking.OpportunityReply": "deleted (their replies to others' posts)",
+    "networking.Suggestion": "deleted (conversations suggested with them at meetings)",
     "formation.Run": "kept: who started a formation run is the network's record",
     "formation.CompetitorDecision": "kept: an admin's decision",
     "privacy.Consent": "kept, naming the anonymised account: the record of what was agreed",

@@ -564,6 +564,8 @@ NOT_EXPORTED: dict[str, str] = {
     "speakers.Resource": "a talk's slides and handouts: the speaker downloads them from the talk",
     "guests.ConflictFinding": "an admin's decision on a guest's possible conflict (who decided)",
     "coaching.SessionReminder": "a record that a coaching reminder email went out",
+    "networking.Suggestion": "conversations suggested for one meeting, worked out from the "
+    "profiles (exported above) and rebuilt whenever a reply or a profile changes",
 }
 
 
