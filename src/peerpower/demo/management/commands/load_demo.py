@@ -35,6 +35,7 @@ from peerpower.issues.models import (
 from peerpower.meetings.actions import series_generate
 from peerpower.meetings.models import Meeting, Participation
 from peerpower.meetings.queries import agenda_template
+from peerpower.networking.demo import load_networking
 from peerpower.networks.models import (
     DEFAULT_AGENDA,
     AgendaTemplateItem,
@@ -297,6 +298,7 @@ class Command(BaseCommand):
         load_fees(network, admin, self._user)
         load_impact(network, random.Random(14))
         load_formation(network, admin, venue)
+        load_networking(network, rng)
 
     def _chairs_to_do(self, group: PeerGroup) -> None:
         """What the chair's home shows: some replies in for the next meeting (others still
