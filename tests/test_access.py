@@ -394,7 +394,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "api_v1:rsvp_put": everyone(405, anonymous=405, guest=405),
     "api_v1:openapi-json": everyone(200, anonymous=200, guest=200),
-    "api_v1:openapi-view": everyone(200, anonymous=200, guest=200),
     "api_v1:api-root": everyone(404, anonymous=404, guest=404),
     # The digest's one-click unsubscribe: the address's token is the key (no log-in).
     "networking:unsubscribe": everyone(200, anonymous=200, guest=200),

@@ -102,7 +102,7 @@ INSTALLED_APPS = [
     "peerpower.impact",
     "peerpower.api",
     "peerpower.demo",
-    # django-ninja's templates and static files (the API reference at /api/v1/docs, no CDN).
+    # django-ninja's templates (its Swagger UI page is off: api/v1.py).
     "ninja",
 ]
 
