@@ -37,8 +37,9 @@ def test_invitee_accepts_and_sets_a_password(
 
     # The chair invites Priya from the group's page.
     log_in(page, live_server.url, chair.email)
+    # exact: the group's health link beside it is "Group health of Tuesday Leaders".
     page.get_by_role("region", name="Groups you run").get_by_role(
-        "link", name="Tuesday Leaders"
+        "link", name="Tuesday Leaders", exact=True
     ).click()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Invite a member").click()

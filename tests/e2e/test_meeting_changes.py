@@ -51,8 +51,9 @@ def test_chair_moves_one_meeting_and_cancels_another(live_server: LiveServer, pa
     to_move, to_cancel = upcoming[0], upcoming[2]
 
     log_in(page, live_server.url, chair.email)
+    # exact: the group's health link beside it is "Group health of Tuesday Leaders".
     page.get_by_role("region", name="Groups you run").get_by_role(
-        "link", name="Tuesday Leaders"
+        "link", name="Tuesday Leaders", exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tuesday Leaders")
     assert_no_axe_violations(page)

@@ -58,8 +58,9 @@ def test_chair_without_authenticator_sets_one_up_then_reaches_the_group(
     page.get_by_role("link", name="Continue to Peer Power").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Helen Chair")
     assert_no_axe_violations(page)
+    # exact: the group's health link beside it is "Group health of Tuesday Leaders".
     page.get_by_role("region", name="Groups you run").get_by_role(
-        "link", name="Tuesday Leaders"
+        "link", name="Tuesday Leaders", exact=True
     ).click()
     expect(page).to_have_url(re.compile(rf"/groups/{group.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Tuesday Leaders")
