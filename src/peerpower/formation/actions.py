@@ -205,7 +205,7 @@ def explain(instance: mix.Instance, error: Infeasible) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _check_feasible(run: Run, instance: mix.Instance) -> None:
+def _check_feasible(instance: mix.Instance) -> None:
     n = instance.n_people
     most = sum(s.upper for s in instance.slots)
     least = sum(s.lower for s in instance.slots)
@@ -309,7 +309,7 @@ def run_start(
             position += 1
         for membership in kept_members(list(groups)):
             _member_candidate(membership)
-        _check_feasible(run, instance_for(run))
+        _check_feasible(instance_for(run))
         run_id = run.pk
         transaction.on_commit(lambda: tasks.solve_run(run_id))
     return run
@@ -458,7 +458,7 @@ def run_rerun(*, run: Run, seconds: int | None = None, by: User) -> Run:
             slot.pk = None
             slot.run = new
             slot.save()
-        _check_feasible(new, instance_for(new))
+        _check_feasible(instance_for(new))
         new_id = new.pk
         transaction.on_commit(lambda: tasks.solve_run(new_id))
     return new
