@@ -18,9 +18,10 @@ LOCK := requirements/lock.txt
 # Tests run in a random order (pytest-randomly); the header prints the seed, and
 # `PYTEST_ARGS=--randomly-seed=N` replays that order (`=last`: the last run's; `-p no:randomly`: file order).
 PYTEST_ARGS ?=
-# The SQLite leg runs on every core (pytest-xdist): each worker has its own database, and so
-# its own cache table. The PostgreSQL leg shares one Redis database, which the tests clear, so
-# it runs in one process, as does the browser leg.
+# The SQLite and PostgreSQL legs run on every core (pytest-xdist): each worker has its own
+# database (test_peerpower_gwK on PostgreSQL) and its own cache: on SQLite its database's cache
+# table, on Redis database 15-K (settings.redis_url_for_worker), since the tests empty the cache.
+# The browser leg runs in one process (one live server).
 XDIST_ARGS ?= -n auto
 # Branch coverage of src/peerpower, measured on the SQLite leg: below this the leg fails.
 COVERAGE_FLOOR ?= 90
@@ -109,7 +110,7 @@ test-sqlite: venv | var
 # The many-machines configuration: PostgreSQL for data, Redis for the shared cache (rate
 # limits, remembered MFA checks) as several app servers would use them.
 test-postgres: venv check-postgres check-redis | var
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" $(XDIST_ARGS) $(PYTEST_ARGS)
 
 test-e2e: venv check-chromium | var
 	rc=0; env -u DATABASE_URL -u REDIS_URL PEERPOWER_CHROMIUM="$(CHROMIUM)" $(PYTEST) -m e2e $(PYTEST_ARGS) || rc=$$?; \

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +134,17 @@ def test_check_deploy_warns_when_the_feedback_and_backup_keys_are_not_set(tmp_pa
     printed = result.stderr + result.stdout
     assert "peerpower.W002) PEERPOWER_FEEDBACK_KEY is not set" in printed
     assert "peerpower.W003) PEERPOWER_BACKUP_KEY is not set" in printed
+
+
+def test_each_xdist_worker_gets_a_redis_database_of_its_own() -> None:
+    """The tests empty the cache before each test; workers sharing Redis would empty each
+    other's rate-limit counters mid-test."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from peerpower.settings import redis_url_for_worker
+
+    assert redis_url_for_worker("redis://127.0.0.1:6379/15", "gw0") == "redis://127.0.0.1:6379/15"
+    assert redis_url_for_worker("redis://127.0.0.1:6379/15", "gw3") == "redis://127.0.0.1:6379/12"
+    for url in ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/1"):
+        with pytest.raises(ImproperlyConfigured):
+            redis_url_for_worker(url, "gw2")

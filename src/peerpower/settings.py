@@ -41,6 +41,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """`redis://host:port/15` for pytest-xdist's worker "gw2" is `redis://host:port/13`."""
+    base, _, number = url.rstrip("/").rpartition("/")
+    if not number.isdigit() or not base.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number, got {url!r}")
+    database = int(number) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise ImproperlyConfigured(f"REDIS_URL {url!r} has no database left for worker {worker}")
+    return f"{base}/{database}"
+
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 # Everything the app writes at run time (SQLite files, the task queue, mail, static files).
@@ -200,6 +211,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Every test empties the cache (tests/conftest.py), so parallel pytest-xdist workers must
+    # not share a Redis database: worker gwK takes database N-K below the one given. The
+    # environment is updated too, so servers a test starts (the coaching race) share it.
+    REDIS_URL = redis_url_for_worker(REDIS_URL, os.environ["PYTEST_XDIST_WORKER"])
+    os.environ["REDIS_URL"] = REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
