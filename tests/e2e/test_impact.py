@@ -160,3 +160,27 @@ def test_a_member_edits_a_paragraph_of_the_business_case_and_downloads_the_pdf(
     reader = PdfReader(str(path))
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Please fund my place this year." in " ".join(text.split())
+
+
+def test_an_applicant_makes_the_case_from_their_visit_page_at_phone_width(
+    live_server: LiveServer, page: Page, scene: dict[str, Any]
+) -> None:
+    """A guest who came to a meeting needs their trustees' agreement before joining: from their
+    visit page they reach the case, priced for their organisation's size, and edit it."""
+    from tests.guests import builders as guest_builders
+
+    past = factories.make_past_meeting(scene["group"], months_ago=2)
+    _, applicant = guest_builders.visited(scene["network"], past, scene["admin"])
+    page.set_viewport_size({"width": 360, "height": 800})
+    base = live_server.url
+    log_in(page, base, applicant.email)
+    page.get_by_role("link", name="See your visit and the next step").click()
+    page.get_by_role("link", name="Make a business case for your trustees").click()
+    expect(page.get_by_role("heading", name="A business case for your board")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Review").fill("I will report back after six months.")
+    page.get_by_role("button", name="Save my changes").click()
+    expect(page.get_by_text("Saved. Download it below")).to_be_visible()
+    expect(page.get_by_label("Review")).to_have_value("I will report back after six months.")
+    assert_no_axe_violations(page)
+    screenshot(page, "impact-applicant-case-360")

@@ -8,10 +8,13 @@ import zipfile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from peerpower.guests.models import GuestRequest
 from peerpower.impact import actions
 from peerpower.impact.case import case_for
+from tests import factories
 from tests.conftest import ClientFor, World
 from tests.fees import builders as fee_builders
+from tests.guests import builders as guest_builders
 from tests.impact.builders import closed_round, outcome_pairs
 
 
@@ -105,3 +108,65 @@ def test_a_paragraph_too_long_is_refused(world: World, client_for: ClientFor) ->
 
     with pytest.raises(ValidationError):
         actions.case_save(network=world.network, paragraphs={"risks": "x" * 3001}, by=world.member)
+
+
+# --- an applicant: a guest who came to a meeting makes the case before joining
+
+
+def _published_plan(world: World) -> None:
+    from peerpower.fees.actions import plan_publish
+
+    fee_builders.invoice_details(world.network, world.admin)
+    plan = fee_builders.plan(world.network, world.admin)
+    if plan.status != "published":
+        plan_publish(plan=plan, by=world.admin)
+
+
+def test_an_applicant_makes_the_case_with_the_price_for_their_size(
+    world: World, client_for: ClientFor
+) -> None:
+    """A charity leader asks their trustees before joining: a guest who came to a meeting
+    reaches the case from their visit page, and its cost is the scale's price for the income
+    band they gave (£100k–£1m falls in one step: £1,500), not the whole scale."""
+    _published_plan(world)
+    past = factories.make_past_meeting(world.group, months_ago=2)
+    request, applicant = guest_builders.visited(world.network, past, world.admin)
+    client = client_for(applicant)
+    visit = client.get(reverse("guests:visit", args=[request.pk])).content.decode()
+    url = reverse("impact:case", args=[world.network.slug])
+    assert url in visit
+    page = client.get(url)
+    assert page.status_code == 200
+    cost = dict((k, t) for k, _, t in case_for(applicant, world.network).paragraphs)["cost"]
+    assert "annual income £100k–£1m" in cost
+    assert "is £1,500.00 for 12 months, plus VAT" in cost
+    # A band spanning two steps of the scale gives both ends.
+    GuestRequest.objects.filter(pk=request.pk).update(income_band="small")
+    cost = dict((k, t) for k, _, t in case_for(applicant, world.network).paragraphs)["cost"]
+    assert "annual income £10k–£100k" in cost and "is £600.00 for 12 months" in cost
+    GuestRequest.objects.filter(pk=request.pk).update(income_band="large")
+    cost = dict((k, t) for k, _, t in case_for(applicant, world.network).paragraphs)["cost"]
+    assert "from £1,500.00 to £3,000.00" not in cost and "is £3,000.00" in cost
+    # Editing and downloading work for them as for a member.
+    form = {key: text for key, _, text in case_for(applicant, world.network).paragraphs}
+    form["decision"] = "Approve my place."
+    assert client.post(url, form).status_code == 302
+    assert "Approve my place." in _pdf_text(
+        client.get(reverse("impact:case_pdf", args=[world.network.slug])).content
+    )
+    assert client.get(reverse("impact:case_odt", args=[world.network.slug])).status_code == 200
+
+
+def test_a_guest_who_has_not_come_yet_or_withdrew_or_of_another_network_has_no_case(
+    world: World, client_for: ClientFor
+) -> None:
+    url = reverse("impact:case", args=[world.network.slug])
+    # world.guest is invited and pledged, but the meeting has not happened.
+    assert client_for(world.guest).get(url).status_code == 404
+    past = factories.make_past_meeting(world.group, months_ago=2)
+    request, applicant = guest_builders.visited(world.network, past, world.admin)
+    other = factories.make_network("Elsewhere")
+    factories.make_admin(other, "Ola Otheradmin")
+    assert client_for(applicant).get(reverse("impact:case", args=[other.slug])).status_code == 404
+    GuestRequest.objects.filter(pk=request.pk).update(status=GuestRequest.Status.DECLINED)
+    assert client_for(applicant).get(url).status_code == 404

@@ -20,8 +20,15 @@ from peerpower.lib.http import SEAT_CHECKED
 # member invitation, which is how a guest becomes a member.
 ALLOWED_NAMES = {"account_settings", "invitation_accept", "mfa_required"}
 ALLOWED_PREFIXES = ("account_", "mfa_")
-# A guest's own copy of their data (the right of access is everyone's).
-ALLOWED_VIEWS = {"privacy:mine", "privacy:mine_json"}
+# A guest's own copy of their data (the right of access is everyone's), and, once they came to
+# a meeting, the business case for their trustees (its rule says who: impact.make_case).
+ALLOWED_VIEWS = {
+    "privacy:mine",
+    "privacy:mine_json",
+    "impact:case",
+    "impact:case_pdf",
+    "impact:case_odt",
+}
 
 
 class GuestScopeMiddleware:

@@ -144,6 +144,12 @@ class GuestRequest(models.Model):
         Status.MEMBER,
         Status.WITHDRAWN,
     )
+    # Came to a meeting and may join: they may make the trustee business case (impact).
+    CONSIDERING_JOINING: ClassVar[tuple[str, ...]] = (
+        Status.VISITED,
+        Status.APPLIED,
+        Status.MEMBER,
+    )
 
     network = models.ForeignKey(
         "networks.Network", on_delete=models.CASCADE, related_name="guest_requests"

@@ -61,6 +61,20 @@ def is_guest_only(user: User | AnonymousUser) -> bool:
     return access.guest and not access.seats and not access.roles
 
 
+def considering_joining(user: User | AnonymousUser, network: Network) -> GuestRequest | None:
+    """The person's own request to the network if they came to a meeting and may join
+    (visited, applied or accepted): an applicant, who may make the trustee business case."""
+    if not user.is_authenticated or not access_for(user).guest:
+        return None
+    return (
+        GuestRequest.objects.filter(
+            user=user, network=network, status__in=GuestRequest.CONSIDERING_JOINING
+        )
+        .order_by("-last_activity_at")
+        .first()
+    )
+
+
 def requests_visible_to(user: User | AnonymousUser) -> QuerySet[GuestRequest]:
     """Requests of networks the person runs, and those invited to meetings of groups they
     chair. Unconfirmed ones never: they have reached nobody yet."""

@@ -15,14 +15,15 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from peerpower.fees.models import FeePlan, Place
+from peerpower.fees.models import FeeBand, FeePlan, Place
 from peerpower.fees.money import pounds
 from peerpower.fees.queries import own_places, price_list
 from peerpower.groups.models import Membership
+from peerpower.guests.queries import considering_joining
 from peerpower.impact.dashboards import outcomes_summary, value_summary
 from peerpower.impact.models import BusinessCase
 from peerpower.lib.pdf import html_to_pdf
-from peerpower.networks.models import Network
+from peerpower.networks.models import Network, Organisation
 
 PARAGRAPHS: list[tuple[str, str]] = [
     ("programme", "What the programme is"),
@@ -70,6 +71,19 @@ def _cost(user: Any, network: Network) -> str:
     if plans:
         plan = plans[0]
         bands = list(plan.bands.all())
+        # An applicant has no place yet; the income band they gave with their guest request
+        # narrows the scale to the prices an organisation of their size would pay.
+        applying = considering_joining(user, network)
+        steps = _bands_for_income(bands, applying.income_band) if applying else []
+        if applying and steps:
+            low, high = min(b.price_pence for b in steps), max(b.price_pence for b in steps)
+            span = pounds(low) if low == high else f"from {pounds(low)} to {pounds(high)}"
+            income = Organisation.SizeBand(applying.income_band).label
+            return (
+                f"For an organisation of our size (annual income {income}), the network's "
+                f"published price ({plan.name}) is {span} for {plan.period_months} months"
+                f"{', plus VAT' if plan.vat_applies else ''}. Bursaries are available."
+            )
         if bands:
             low, high = min(b.price_pence for b in bands), max(b.price_pence for b in bands)
             span = pounds(low) if low == high else f"from {pounds(low)} to {pounds(high)}"
@@ -79,6 +93,17 @@ def _cost(user: Any, network: Network) -> str:
                 f"{', plus VAT' if plan.vat_applies else ''}. Bursaries are available."
             )
     return "The network will confirm the price for an organisation of our size."
+
+
+def _bands_for_income(bands: list[FeeBand], size_band: str) -> list[FeeBand]:
+    """The steps of the sliding scale that an income in the size band can fall in."""
+    low, high = Organisation.INCOME_POUNDS[size_band]
+    return [
+        band
+        for band in bands
+        if (high is None or band.lower_pounds < high)
+        and (band.upper_pounds is None or band.upper_pounds > low)
+    ]
 
 
 def _time(user: Any, network: Network) -> str:

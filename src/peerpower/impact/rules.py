@@ -4,8 +4,8 @@
 - `impact.manage_surveys`: the network's admins edit its surveys (a new version once sent);
 - `impact.see_group_health`: the group's active chair and the network's admins;
 - `impact.see_outcomes`: the network's admins;
-- `impact.make_case`: a current or invited member of one of the network's groups (their own
-  trustee business case).
+- `impact.make_case`: a current or invited member of one of the network's groups, or a guest
+  who came to one of its meetings and may join (their own trustee business case).
 
 Every action in impact.actions that takes `by` asks one of these first;
 tests/impact/test_refusals.py fails for an action that does not.
@@ -17,6 +17,7 @@ import rules
 
 from peerpower.groups.access import access_for
 from peerpower.groups.models import PeerGroup
+from peerpower.guests.queries import considering_joining
 from peerpower.impact.models import Invitation
 from peerpower.lib.rules import rule
 from peerpower.networks.models import Network
@@ -35,12 +36,16 @@ def chairs_or_administers(user: Any, group: PeerGroup) -> bool:
 
 
 @rules.predicate
-def in_a_network_group(user: Any, network: Network) -> bool:
-    """A current member (or chair) of one of the network's groups, or one invited to one."""
-    return any(
+def in_a_network_group_or_applying(user: Any, network: Network) -> bool:
+    """A current member (or chair) of one of the network's groups, one invited to one, or an
+    applicant: a guest who came to one of its meetings and may join (before joining is when the
+    trustees' permission is asked)."""
+    if any(
         seat.network_id == network.pk and seat.status in ("invited", "active", "paused")
         for seat in access_for(user).seats.values()
-    )
+    ):
+        return True
+    return considering_joining(user, network) is not None
 
 
 rule("impact.answer", is_the_invited, refusal="This survey was sent to someone else.")
@@ -61,6 +66,6 @@ rule(
 )
 rule(
     "impact.make_case",
-    in_a_network_group,
-    refusal="The business case is for members of the network's groups.",
+    in_a_network_group_or_applying,
+    refusal="The business case is for members of the network's groups and those applying.",
 )

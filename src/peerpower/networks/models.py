@@ -135,6 +135,16 @@ class Organisation(models.Model):
         COOP = "co-op", "Co-operative"
         OTHER = "other", "Other"
 
+    # Each size band's annual income in pounds, from (inclusive) and up to (exclusive; None:
+    # no upper end), to find a band's prices on a sliding scale set in pounds (fees.FeeBand).
+    INCOME_POUNDS: ClassVar[dict[str, tuple[int, int | None]]] = {
+        SizeBand.MICRO: (0, 10_000),
+        SizeBand.SMALL: (10_000, 100_000),
+        SizeBand.MEDIUM: (100_000, 1_000_000),
+        SizeBand.LARGE: (1_000_000, 10_000_000),
+        SizeBand.MAJOR: (10_000_000, None),
+    }
+
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(max_length=160)
     registered_number = models.CharField(
