@@ -25,12 +25,13 @@ from peerpower.fees.models import (
     SponsorAgreement,
 )
 from peerpower.groups.access import access_for
+from peerpower.lib.small_numbers import MIN_RESPONDENTS
 from peerpower.meetings.models import Participation
 from peerpower.networks.models import Network
 
-# The small-numbers rule: no figure a sponsor (or any aggregate report) sees may describe
-# fewer than this many people.
-SMALL_NUMBER = 5
+# The small-numbers rule, the same minimum as every other aggregate (lib.small_numbers): no
+# figure a sponsor sees may describe fewer than this many people.
+SMALL_NUMBER = MIN_RESPONDENTS
 
 
 def settings_of(network: Network) -> FeeSettings:
