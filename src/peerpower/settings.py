@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -304,7 +305,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -315,6 +316,23 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("PEERPOWER_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Speakers' slides and handouts: under MEDIA_ROOT, or in an S3-compatible bucket when one is
+# named (django-storages; credentials from boto3's usual sources, e.g. AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY). The files are never public: only `speakers:resource` serves them,
+# after its check, so no object gets an ACL of its own or a URL is ever handed out.
+S3_BUCKET = env_str("PEERPOWER_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("PEERPOWER_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PEERPOWER_S3_REGION") or None,
+            "location": env_str("PEERPOWER_S3_PREFIX", "media"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "file_overwrite": False,
+        },
+    }
 if TESTING:  # uploads made by tests go to a throwaway folder, not the project's var/
     MEDIA_ROOT = Path(tempfile.gettempdir()) / f"peerpower-test-media-{os.getpid()}"
 # Tests serve static files straight from the app folders (no collectstatic needed).
