@@ -1,10 +1,12 @@
 """Each bureau form, opened, changed, saved and seen: the admin's settings (with a refusal
 beside its field, nothing lost) and a contact added and invited; the speaker writes their
-profile and declines a request with a reason. Every page is checked with axe."""
+profile and declines a request with a reason; a file attached and removed; a chair withdraws a
+booking and reads the group's and the network's programmes. Every page is checked with axe."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
@@ -154,3 +156,68 @@ def test_a_speaker_attaches_a_file_and_removes_it_after_being_asked(
     checked(page)
     expect(page.get_by_role("link", name="draft slides.pdf")).to_have_count(0)
     assert not Resource.objects.filter(booking=booking).exists()
+
+
+def test_a_chair_withdraws_a_booking_and_reads_both_programmes(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The chair opens the group's programme (a held talk, the same speaker asked again within
+    the network's period: a repeat), withdraws the next meeting's pending booking from its page
+    and sees that meeting need a speaker; then reads who is booked where across the network."""
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(
+        network, "Tuesday Leaders", series_start=timezone.localdate().replace(day=1)
+    )
+    chair = factories.add_member(group, factories.make_user("Helen Chair", mfa=True), role="chair")
+    speakers = []
+    for name in ("Sid Speaker", "Gwen Governance"):
+        user = factories.make_user(name)
+        NetworkRole.objects.create(network=network, user=user, role=NetworkRole.Role.SPEAKER)
+        speakers.append(Speaker.objects.create(network=network, user=user, name=name))
+    sid, gwen = speakers
+    upcoming = list(
+        Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by("starts_at")
+    )
+    soon, held, again = upcoming[0], upcoming[1], upcoming[2]
+    Booking.objects.create(
+        meeting=held, speaker=sid, talk_title="Asking for money well", status="accepted"
+    )
+    factories.move_meeting(held, timezone.now().replace(microsecond=0) - timedelta(days=40))
+    Booking.objects.create(meeting=again, speaker=sid, talk_title="Asking again")
+    Booking.objects.create(
+        meeting=soon, speaker=gwen, talk_title="Boards that work", booked_by=chair.user
+    )
+    base = live_server.url
+    page = new_context(reduced_motion="reduce").new_page()
+    log_in(page, base, chair.user.email)
+    page.goto(f"{base}/groups/{group.pk}/")
+    page.get_by_role("link", name="Speaker programme", exact=True).click()
+    checked(page)
+    expect(page.get_by_role("row").filter(has_text="Asking for money well")).to_contain_text("held")
+    expect(page.get_by_role("row").filter(has_text="Asking again")).to_contain_text(
+        "Repeat: Sid Speaker also spoke to this group in"
+    )
+    soon_row = page.get_by_role("row").filter(has_text="Gwen Governance")
+    expect(soon_row).to_contain_text("pending")
+    soon_row.get_by_role("link", name="Gwen Governance").click()
+    checked(page)
+    page.get_by_role("button", name="Withdraw booking").click()
+    expect(page.get_by_text("The booking is withdrawn and the speaker is told.")).to_be_visible()
+    checked(page)
+    expect(page.get_by_text("withdrawn", exact=True)).to_be_visible()
+    assert Booking.objects.get(speaker=gwen).status == Booking.Status.WITHDRAWN
+    page.goto(f"{base}/groups/{group.pk}/programme/")
+    checked(page)
+    expect(page.get_by_role("row").filter(has_text="Gwen Governance")).to_have_count(0)
+    soon_row = page.locator("tr", has=page.locator(f'a[href="/meetings/{soon.pk}/"]'))
+    expect(soon_row).to_contain_text("none")
+    expect(soon_row).to_contain_text("needs a speaker")
+
+    page.goto(f"{base}/network/{network.slug}/speakers/")
+    page.get_by_role("link", name="Who is booked where").click()
+    checked(page)
+    sid_card = page.get_by_role("region", name="Sid Speaker")
+    expect(sid_card).to_contain_text("Tuesday Leaders")
+    expect(sid_card).to_contain_text("“Asking for money well” (held)")
+    expect(sid_card).to_contain_text("“Asking again” (pending)")
+    expect(page.get_by_role("region", name="Gwen Governance")).to_have_count(0)

@@ -85,6 +85,11 @@ def test_the_speaker_gets_the_request_with_logistics_in_their_zone(
     world.speaker.save()
     speaker = make_speaker(world, world.speaker)
     meeting = world.next_meeting()
+    assert meeting.venue is not None
+    meeting.venue.access_notes = "Ring the green bell"
+    meeting.venue.save()
+    meeting.online_link = "https://meet.example.org/tuesday"
+    meeting.save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         with_commit = book(world, speaker, meeting)
@@ -93,6 +98,9 @@ def test_the_speaker_gets_the_request_with_logistics_in_their_zone(
     assert f"{local:%H:%M}" in message.body
     assert "(America/New_York)" in message.body
     assert "The Common Room" in message.body
+    assert "Getting in: Ring the green bell" in message.body
+    assert "Online: https://meet.example.org/tuesday" in message.body
+    assert "Tuesday Leaders" in str(message.body)
     assert "Running order:" in message.body and "(your talk)" in message.body
     assert reverse("speakers:booking", args=[with_commit.pk]) in message.body
     assert message.attachments[0][2].startswith("text/calendar; method=REQUEST")

@@ -3,9 +3,12 @@ three responses; anonymous responses that nobody, not even with the database, ca
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -16,7 +19,7 @@ from peerpower.speakers.queries import feedback_summary
 from peerpower.speakers.sealing import answered_tokens
 from tests import factories
 from tests.conftest import ClientFor, World
-from tests.leaks import Markers, walk
+from tests.leaks import Markers, read_mail, walk
 from tests.speakers.conftest import HeldTalk, close_feedback, held_talk, present
 
 
@@ -138,10 +141,13 @@ def test_anonymous_comments_carry_no_name_and_named_ones_do(held: HeldTalk) -> N
 
 
 def test_an_anonymous_authors_name_is_on_no_page_that_shows_the_comment(
-    held: HeldTalk, caplog: pytest.LogCaptureFixture
+    held: HeldTalk,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     """Every person fetches every URL: wherever the anonymous comment shows, its author's name
-    and email do not; the log of submitting it holds neither the comment nor the scores."""
+    and email do not; the log of submitting it holds neither the comment nor the scores, and
+    no email is sent with it."""
     world = held.world
     author = factories.add_member(world.group, factories.make_user("Ann Onymous")).user
     present(held.booking.meeting, author)
@@ -149,10 +155,12 @@ def test_an_anonymous_authors_name_is_on_no_page_that_shows_the_comment(
     secret = markers("comment")
     for who in held.members[:2]:
         rate(held, who, [4, 4], comment="Fine")
-    with caplog.at_level(logging.DEBUG):
+    mail.outbox.clear()
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         rate(held, author, [2, 3], comment=secret, anonymous=True)
         close_feedback(held.booking)
     assert markers.found_in(caplog.text) == []
+    assert read_mail(markers) == []  # no email says anything of a response
     identity = Markers("id")
     identity.planted = {"name": author.display_name, "email": author.email}
     people = {
@@ -252,3 +260,31 @@ def test_with_database_access_anonymous_responses_cannot_be_matched_to_who_respo
     assert stored != [f"written by {who.pk}" for who in order], "rows kept insertion order"
     assert last in stored
     assert Booking.objects.filter(pk=held.booking.pk).exists()
+
+
+def test_the_profile_shows_each_questions_average_over_the_last_24_months_only(
+    world: World, client_for: ClientFor
+) -> None:
+    """Two talks with three responses each: one held 25 months ago (outside the window, so it
+    counts nowhere) and one held two days ago, whose averages per question and count are on
+    the speaker's profile and in the directory."""
+    old = held_talk(world, days_ago=761, members=3)
+    # Three low responses, released when that talk's window closed long ago.
+    FeedbackResponse.objects.bulk_create(
+        [FeedbackResponse(booking=old.booking, score_1=1, score_2=1) for _ in old.members]
+    )
+    recent = held_talk(world, days_ago=2, members=3)
+    for who, (useful, delivered) in zip(recent.members, [(5, 4), (4, 4), (3, 5)], strict=True):
+        rate(recent, who, [useful, delivered])
+    close_feedback(recent.booking)
+    html = (
+        client_for(world.member)
+        .get(reverse("speakers:profile", args=[recent.speaker.pk]))
+        .content.decode()
+    )
+    assert "<strong>4.17</strong> out of 5 overall, from 3 responses in the last 24 months." in html
+    assert 'Useful to my organisation</dt><dd class="col-4 text-end">4.00</dd>' in html
+    assert 'Well delivered</dt><dd class="col-4 text-end">4.33</dd>' in html
+    listing = client_for(world.member).get(reverse("speakers:directory", args=[world.network.slug]))
+    assert "<strong>4.17</strong> out of 5" in listing.content.decode()
+    assert "(3 responses)" in listing.content.decode()

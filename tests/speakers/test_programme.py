@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpower.meetings.models import Meeting
+from peerpower.networks.models import NetworkRole
 from peerpower.speakers import actions
 from peerpower.speakers.models import Booking
 from peerpower.speakers.queries import group_programme, network_programme
@@ -46,3 +47,42 @@ def test_statuses_gaps_and_a_repeated_speaker(world: World, client_for: ClientFo
         reverse("speakers:network_programme", args=[world.network.slug])
     )
     assert "Tuesday Leaders" in page.content.decode()
+
+
+def test_a_repeated_topic_is_warned_of_within_the_networks_period_only(world: World) -> None:
+    """Another speaker on the same topic as a talk held 13 months earlier: a repeat under the
+    default 24 months; none once the network's period is 12 months. A confirmed talk to come
+    shows as confirmed."""
+    from peerpower.speakers.models import SpeakerSettings, Topic
+
+    boards = Topic.objects.create(network=world.network, name="Boards")
+    first = make_speaker(world, world.speaker)
+    user = factories.make_user("Gwen Governance")
+    NetworkRole.objects.create(network=world.network, user=user, role=NetworkRole.Role.SPEAKER)
+    second = make_speaker(world, user)
+    upcoming = list(
+        Meeting.objects.filter(group=world.group, starts_at__gt=timezone.now()).order_by(
+            "starts_at"
+        )
+    )
+    earlier, later = upcoming[0], upcoming[1]
+    held = Booking.objects.create(
+        meeting=earlier, speaker=first, talk_title="Boards", topic=boards, status="accepted"
+    )
+    factories.move_meeting(earlier, timezone.now().replace(microsecond=0) - timedelta(days=396))
+    coming = actions.booking_accept(
+        booking=actions.booking_create(
+            meeting=later, speaker=second, talk_title="Trustees", topic=boards, by=world.chair
+        ),
+        by=user,
+    )
+    # The held talk is outside the programme's year behind, but within the repeat period.
+    rows = {row.meeting.pk: row for row in group_programme(world.group)}
+    assert held.meeting_id not in rows
+    assert rows[coming.meeting_id].status == "confirmed"
+    assert rows[coming.meeting_id].warnings == [
+        f"The topic Boards was also covered in {earlier.starts_at:%B %Y}."
+    ]
+    SpeakerSettings.objects.create(network=world.network, repeat_months=12)
+    rows = {row.meeting.pk: row for row in group_programme(world.group)}
+    assert rows[coming.meeting_id].warnings == []
