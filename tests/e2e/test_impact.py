@@ -184,3 +184,28 @@ def test_an_applicant_makes_the_case_from_their_visit_page_at_phone_width(
     expect(page.get_by_label("Review")).to_have_value("I will report back after six months.")
     assert_no_axe_violations(page)
     screenshot(page, "impact-applicant-case-360")
+
+
+def test_the_admin_rewords_a_question_of_the_built_in_survey(
+    live_server: LiveServer, page: Page, scene: dict[str, Any]
+) -> None:
+    """The survey editor's ordinary use: from the network's pages to Surveys, change one
+    question's words, save, and see the network's own version with the new words."""
+    base = live_server.url
+    log_in(page, base, scene["admin"].email)
+    page.goto(f"{base}/network/{scene['network'].slug}/")
+    page.get_by_role("navigation", name="Running Northbridge").get_by_role(
+        "link", name="Surveys"
+    ).click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="After the meeting").click()
+    expect(page.get_by_text("saving makes your network's own version")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Question 1").fill("Was this morning worth your time?")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved as version 1.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="After the meeting").click()
+    expect(page.get_by_label("Question 1")).to_have_value("Was this morning worth your time?")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert_no_axe_violations(page)
