@@ -107,3 +107,26 @@ def test_the_chair_withdraws_and_a_second_withdrawal_is_explained(
     speaker = client_for(talk.world.speaker)
     refused = speaker.post(reverse("speakers:accept", args=[talk.booking.pk]), follow=True)
     assert "This booking is withdrawn, not waiting." in refused.content.decode()
+
+
+def test_a_meeting_cancelled_after_the_booking_page_opened_is_refused_beside_its_field(
+    world: World, client_for: ClientFor
+) -> None:
+    from peerpower.meetings.actions import meeting_cancel
+
+    speaker = make_speaker(world, world.speaker)
+    meeting = world.next_meeting()
+    client = client_for(world.chair)
+    form = client.get(reverse("speakers:book", args=[speaker.pk])).context["form"]
+    assert meeting in form.fields["meeting"].queryset
+    meeting_cancel(meeting=meeting, reason="Venue closed", by=world.chair)
+    response = client.post(
+        reverse("speakers:book", args=[speaker.pk]),
+        {"meeting": meeting.pk, "talk_title": "Kept title", "brief": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_meeting_error"' in html
+    assert "That meeting can no longer be booked: it is cancelled" in html
+    assert 'value="Kept title"' in html
+    assert not Booking.objects.filter(meeting=meeting).exists()

@@ -104,7 +104,16 @@ class DirectoryForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
+    # Only bookable meetings are offered; one that stopped being bookable after the page was
+    # opened (cancelled, begun, another speaker asked) is refused with the reasons it can be.
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "That meeting can no longer be booked: it is cancelled, has begun"
+            " or taken place, or another speaker was asked meanwhile. Choose another."
+        },
+    )
     talk_title = forms.CharField(max_length=160, label="Talk title")
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.none(), required=False, empty_label="No particular topic"
