@@ -469,8 +469,9 @@ def run_accept(*, run: Run, by: User) -> list[Membership]:
     group_create), and each person placed is proposed to their group through the usual flow
     (membership_propose: the chair approves, which sends the invitation; only a chair invites
     members); an applicant's application is accepted into that group (guests'
-    application_accept), so the funnel counts them. All or nothing; refused while any hard
-    constraint or size bound is broken. Locks the run row."""
+    application_accept), so the funnel counts them, unless the triage accepted it since (they
+    are proposed already). All or nothing; refused while any hard constraint or size bound is
+    broken. Locks the run row."""
     require(by, "formation.accept", run)
     with transaction.atomic():
         row = Run.objects.select_for_update().select_related("network").get(pk=run.pk)
@@ -513,9 +514,12 @@ def run_accept(*, run: Run, by: User) -> list[Membership]:
         for candidate in row.candidates.select_related("guest_request").order_by("name", "pk"):
             group = peer_groups[groups[candidate.pk]]
             request = candidate.guest_request
-            if request is not None and request.status == GuestRequest.Status.APPLIED:
+            if request is not None:
                 # An applicant: accepted as the guests' triage does, so the funnel counts them.
-                proposed.append(application_accept(request=request, group=group, by=by))
+                # One whose application the triage accepted since is proposed already (a
+                # withdrawn or declined one left the pool).
+                if request.status == GuestRequest.Status.APPLIED:
+                    proposed.append(application_accept(request=request, group=group, by=by))
                 continue
             proposed.append(
                 membership_propose(group=group, email=candidate.email, name=candidate.name, by=by)

@@ -8,7 +8,7 @@ Each action that takes `by` asks its rule first (guests.rules). Emails go out on
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -18,9 +18,11 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from peerpower.accounts.models import User, hash_token
+from peerpower.formation.models import Candidate
 from peerpower.groups.access import forget_access
 from peerpower.groups.actions import membership_propose
 from peerpower.groups.joining import clean_email
@@ -318,8 +320,16 @@ def _erase_personal(request: GuestRequest) -> None:
     request.consent = False
     user_id, request.user = request.user_id, None
     request.findings.all().delete()
+    _leave_pool(request)
     if user_id is not None:
         _erase_guest_account(user_id, keep=request.pk)
+
+
+def _leave_pool(request: GuestRequest) -> None:
+    """Take the person out of the network's formation pool, where their application put them
+    (formation.actions.pool_import copies its name, address and organisation): a withdrawn or
+    declined application places nobody in a group."""
+    Candidate.objects.filter(guest_request=request).delete()
 
 
 def _erase_guest_account(user_id: int, *, keep: int | None = None) -> None:
@@ -731,7 +741,8 @@ def application_accept(
 
 
 def application_decline(*, request: GuestRequest, reason: str, by: User) -> GuestRequest:
-    """Decline an application with a reason, which the guest is sent."""
+    """Decline an application with a reason, which the guest is sent; the person leaves the
+    formation pool their application brought them into."""
     require(by, "guests.triage", request.network)
     if request.status != GuestRequest.Status.APPLIED:
         raise ValidationError("Only an application can be declined.")
@@ -742,6 +753,7 @@ def application_decline(*, request: GuestRequest, reason: str, by: User) -> Gues
         request.application_decline_reason = reason.strip()
         request.application_declined_at = request.last_activity_at = timezone.now()
         request.save()
+        _leave_pool(request)
         request_id = request.pk
         transaction.on_commit(lambda: tasks.send_application_declined(request_id=request_id))
     return request
@@ -827,11 +839,14 @@ def follow_ups_send(*, now: datetime | None = None) -> int:
 def reminders_send(*, now: datetime | None = None) -> int:
     """The day before their meeting, each guest who accepted and took the pledge gets a
     reminder with the calendar file (the venue, link and agenda are shown to a guest only after
-    the pledge, as on the visit page). Each once: the row is claimed before the email."""
+    the pledge, as on the visit page). Each once for the meeting's time: the row is claimed
+    before the email, and a reminder sent before the day ahead of the meeting's present time
+    was for an earlier one, so a meeting moved after its reminder gets a new one (as members'
+    reminders do)."""
     now = now or timezone.now()
     due = list(
         GuestRequest.objects.filter(
-            reminded_at=None,
+            Q(reminded_at=None) | Q(reminded_at__lt=F("meeting__starts_at") - timedelta(days=1)),
             accepted_at__isnull=False,
             pledge_accepted_at__isnull=False,
             status=GuestRequest.Status.INVITED,
@@ -845,11 +860,12 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 GuestRequest.ChairDecision.REFUSED,
             ]
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "reminded_at")
     )
     sent = 0
-    for pk in due:
-        if GuestRequest.objects.filter(pk=pk, reminded_at=None).update(reminded_at=now):
+    for pk, reminded_at in due:
+        # Only one run wins the claim: the update matches the mark it read.
+        if GuestRequest.objects.filter(pk=pk, reminded_at=reminded_at).update(reminded_at=now):
             tasks.send_reminder(request_id=pk)
             sent += 1
     return sent

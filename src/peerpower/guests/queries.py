@@ -90,7 +90,7 @@ def requests_visible_to(user: User | AnonymousUser) -> QuerySet[GuestRequest]:
 
 def own_requests(user: User) -> QuerySet[GuestRequest]:
     return GuestRequest.objects.filter(user=user).select_related(
-        "network", "meeting__group", "meeting__venue"
+        "network", "meeting__group", "meeting__venue", "membership__group"
     )
 
 

@@ -157,8 +157,12 @@ def send_chair_asked(*, request_id: int) -> None:
 def send_admins_told(*, request_id: int, what: str) -> None:
     """The network's admins hear that a guest cannot come, or that the chair refused one."""
     request = _request(request_id)
-    if request is None:
-        return
+    if request is not None:
+        _tell_admins(request, what)
+
+
+def _tell_admins(request: GuestRequest, what: str) -> None:
+    """`what`: "cannot_come", "refused" or "cancelled" (the guest's meeting was called off)."""
     for admin in _staff_of(request):
         send_templated_email(
             to=admin.email,
@@ -195,7 +199,8 @@ def send_reminder(*, request_id: int) -> None:
 @db_task()
 def send_guest_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
     """The guests' meeting moved, was cancelled or reinstated (or, with `agenda`, its agenda
-    changed): each guest whose invitation went out and who is still expected is told. A
+    changed): each guest whose invitation went out and who is still expected is told, and of a
+    cancellation the network's admins too, to offer the guest another date. A
     cancellation carries its CANCEL file (no venue or agenda in it); a change carries the
     updated file only for a guest who took the pledge, since the venue, link and agenda are
     theirs only then, and an agenda change reaches only them. The cached public page, whose
@@ -228,6 +233,9 @@ def send_guest_meeting_change(*, meeting_id: int, agenda: bool = False) -> None:
                 attached=attached,
                 attachments=[_ics(request)] if attached else [],
             )
+        if cancelled and not agenda:
+            # The guest is told the organisers will be in touch about another date.
+            _tell_admins(request, "cancelled")
     slug = (
         Network.objects.filter(groups__meetings__pk=meeting_id)
         .values_list("slug", flat=True)
