@@ -19,6 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from tests import factories
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.helpers import log_in, screenshot
+from tests.fees import builders as fee_builders
 from tests.guests import builders
 
 from peerpower.guests import actions
@@ -188,9 +189,18 @@ def test_the_public_page_at_phone_width(
 ) -> None:
     network = factories.make_network("Northbridge")
     builders.list_group(factories.make_group(network, "Tuesday Leaders with a long name"))
+    # Everything the page can show: what it costs in words and the price list (fees), with VAT.
+    admin = factories.make_admin(network)
+    actions.guest_settings_update(
+        network=network, values={"costs": "Bursaries cover most small charities."}, by=admin
+    )
+    fee_builders.invoice_details(network, admin)
+    fee_builders.plan(network, admin)
     phone = new_context(viewport={"width": 360, "height": 740}).new_page()
     phone.goto(f"{live_server.url}/n/{network.slug}/")
     expect(phone.get_by_role("link", name="Ask to come as a guest")).to_be_visible()
+    expect(phone.get_by_role("cell", name="Under £100,000")).to_be_visible()
+    expect(phone.get_by_text("(2 places left)").first).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert_no_axe_violations(phone)
