@@ -1,9 +1,9 @@
 """Each guests form in its ordinary use, as the person it is for would use it (open it, change
 one thing, save, see the result; axe on every page): the admin's public-page text and choice
 of groups, the triage's filters, declining a request and an application; a member's list of
-organisations to avoid; the chair's approval and refusal of guests; a guest's withdrawal from
-the link in an email. (The visitor's request, the invitation, the pledge, attendance, feedback
-and the application are in test_guests.py.)"""
+organisations to avoid; the chair's approval and refusal of guests; a guest's "I can no longer
+come" and withdrawal from the link in an email. (The visitor's request, the invitation, the
+pledge, attendance, feedback and the application are in test_guests.py.)"""
 
 from __future__ import annotations
 
@@ -182,3 +182,29 @@ def test_a_guest_withdraws_from_the_link_in_an_email(
     assert_no_axe_violations(guest)
     request.refresh_from_db()
     assert (request.status, request.name) == (GuestRequest.Status.WITHDRAWN, "")
+
+
+def test_a_guest_says_they_can_no_longer_come(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    network = factories.make_network("Northbridge")
+    group = factories.make_group(network, "Tuesday Leaders")
+    builders.list_group(group)
+    admin = factories.make_admin(network, "Alex Admin")
+    meeting = Meeting.objects.filter(group=group, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )[0]
+    request, guest = builders.guest_user(network, meeting, admin)
+    page = new_context().new_page()
+    log_in(page, live_server.url, guest.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/guests/{request.pk}/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="I can no longer come").click()
+    expect(page.get_by_role("status")).to_contain_text("Your place is freed")
+    expect(page.get_by_text("they will be in touch about a date")).to_be_visible()
+    assert_no_axe_violations(page)
+    request.refresh_from_db()
+    assert (request.status, request.meeting) == (GuestRequest.Status.CONFIRMED, None)
+    assert [m.to for m in mail.outbox if m.subject == "A guest can no longer come"] == [
+        [admin.email]
+    ]
