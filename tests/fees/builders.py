@@ -68,6 +68,7 @@ def place(
     income: int = 250_000,
     starts_on: date | None = None,
     sponsorship: SponsorAgreement | None = None,
+    coach: User | None = None,
 ) -> Place:
     if membership.organisation is None:
         membership.organisation = organisation(fee_plan.network, admin, income)
@@ -78,6 +79,7 @@ def place(
         starts_on=starts_on or date.today(),
         by=admin,
         sponsorship=sponsorship,
+        coach=coach,
     )
 
 

@@ -2,12 +2,17 @@
 member's price following their organisation's band, and versions: a plan someone holds is
 never edited."""
 
-import pytest
-from django.core.exceptions import ValidationError
+from datetime import date
 
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from peerpower.coaching.models import Engagement
 from peerpower.fees import actions
 from peerpower.fees.actions import BandInput, clean_bands
-from peerpower.fees.models import FeePlan
+from peerpower.fees.models import FeePlan, Place
 from peerpower.fees.money import parse_pounds, pounds
 from tests import factories
 from tests.conftest import ClientFor, World
@@ -207,3 +212,90 @@ def test_the_public_page_shows_the_price_list_with_ask_about_a_bursary(
     assert "£10,000,000 and over" in page
     assert "£6,000.00" in page
     assert "Ask about a bursary" in page
+
+
+def _coaching_plan(world: World, hours: int = 6) -> FeePlan:
+    builders.invoice_details(world.network, world.admin)
+    return actions.plan_create(
+        network=world.network,
+        values={"name": "With coaching", "coaching_hours": hours},
+        bands=builders.FOUR_BANDS,
+        by=world.admin,
+    )
+
+
+def test_a_place_with_a_coach_gets_the_plans_coaching_hours_and_keeps_the_coach_on_renewal(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    plan = _coaching_plan(world)
+    seat = factories.add_member(world.group, factories.make_user("Nia New"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        place = builders.place(seat, plan, world.admin, coach=world.coach)
+    engagement = place.engagement
+    assert engagement is not None
+    assert (
+        engagement.member,
+        engagement.coach.user,
+        engagement.unit,
+        engagement.allowance,
+        engagement.starts_on,
+        engagement.ends_on,
+    ) == (seat.user, world.coach, "hours", 6, place.starts_on, place.ends_on)
+    assert {seat.user.email, world.coach.email} <= {m.to[0] for m in mail.outbox}
+    actions.plan_new_version(
+        plan=plan,
+        values={"name": "With coaching", "coaching_hours": 8},
+        bands=builders.FOUR_BANDS,
+        by=world.admin,
+    )
+    renewed = actions.place_renew(place=place, by=world.admin)
+    assert renewed.engagement is not None
+    assert (
+        renewed.engagement.coach.user,
+        renewed.engagement.allowance,
+        renewed.engagement.starts_on,
+        renewed.engagement.ends_on,
+    ) == (world.coach, 8, renewed.starts_on, renewed.ends_on)
+    assert Engagement.objects.filter(member=seat.user).count() == 2
+
+
+def test_without_a_coach_a_place_has_no_coaching(world: World) -> None:
+    plan = _coaching_plan(world)
+    place = builders.place(factories.add_member(world.group), plan, world.admin)
+    assert place.engagement is None
+    assert actions.place_renew(place=place, by=world.admin).engagement is None
+    assert not Engagement.objects.exists()
+
+
+def test_a_coach_for_a_plan_without_coaching_hours_is_refused_beside_the_field(
+    fees: Fees, client_for: ClientFor
+) -> None:
+    seat = factories.add_member(fees.world.group, factories.make_user("Nia New"))
+    seat.organisation = builders.organisation(fees.world.network, fees.world.admin, 50_000)
+    seat.save()
+    response = client_for(fees.world.admin).post(
+        f"/network/{fees.world.network.slug}/fees/places/new/",
+        {
+            "membership": seat.pk,
+            "plan": fees.plan.pk,
+            "starts_on": date.today().isoformat(),
+            "coach": fees.world.coach.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        '<div class="invalid-feedback d-block" id="id_coach_error">Membership (version 1) '
+        "includes no coaching hours: leave the coach empty.</div>" in response.content.decode()
+    )
+    assert not Place.objects.filter(membership=seat).exists()
+
+
+def test_someone_who_is_not_a_coach_gets_no_engagement_and_no_place(world: World) -> None:
+    plan = _coaching_plan(world)
+    seat = factories.add_member(world.group)
+    with pytest.raises(ValidationError) as refused:
+        builders.place(seat, plan, world.admin, coach=world.outsider)
+    assert refused.value.message_dict == {"coach": ["That person is not a coach of this network."]}
+    assert not Place.objects.filter(membership=seat).exists()
+    assert not Engagement.objects.exists()

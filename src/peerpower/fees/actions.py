@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.models import User
+from peerpower.coaching import actions as coaching_actions
+from peerpower.coaching.models import Engagement
 from peerpower.fees import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.fees import tasks
 from peerpower.fees.models import (
@@ -41,7 +43,7 @@ from peerpower.fees.queries import current_version, settings_of, with_balance
 from peerpower.groups.models import Membership
 from peerpower.guests.actions import public_page_key
 from peerpower.lib.rules import require
-from peerpower.networks.models import Network, Organisation
+from peerpower.networks.models import Network, NetworkRole, Organisation
 
 PLAN_FIELDS = (
     "name",
@@ -327,14 +329,21 @@ def place_create(
     starts_on: date,
     by: User,
     sponsorship: SponsorAgreement | None = None,
+    coach: User | None = None,
 ) -> Place:
     """Give a member a place on a published plan for its period, at the price of their
-    organisation's income band; with a sponsorship, the sponsor pays its share."""
+    organisation's income band; with a sponsorship, the sponsor pays its share. With a coach,
+    the plan's coaching hours become a coaching engagement (coaching.actions.engagement_create,
+    which emails the member and the coach) for the place's period, in the same transaction."""
     require(by, "fees.manage", plan)
     if membership.group.network_id != plan.network_id:
         raise ValidationError({"membership": "That member is not in this network."})
     if plan.status != FeePlan.Status.PUBLISHED:
         raise ValidationError({"plan": "Only a published plan takes new places."})
+    if coach is not None and not plan.coaching_hours:
+        raise ValidationError(
+            {"coach": f"{plan} includes no coaching hours: leave the coach empty."}
+        )
     if membership.status not in Membership.HOLDS_PLACE:
         raise ValidationError({"membership": "Only a current or invited member takes a place."})
     organisation, income = _income_of(membership)
@@ -364,6 +373,19 @@ def place_create(
         )
         if sponsorship is not None:
             _assign_sponsor(place, sponsorship)
+        if coach is not None:
+            place.engagement = coaching_actions.engagement_create(
+                network=membership.group.network,
+                coach=coach,
+                member=membership.user,
+                unit=Engagement.Unit.HOURS,
+                allowance=plan.coaching_hours,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                areas=[],
+                by=by,
+            )
+            place.save(update_fields=["engagement"])
     return place
 
 
@@ -408,17 +430,39 @@ def place_sponsor(*, place: Place, sponsorship: SponsorAgreement, by: User) -> P
 
 def place_renew(*, place: Place, by: User) -> Place:
     """The next place, from the day after this one ends, on the plan's current version at the
-    price of the organisation's band now."""
+    price of the organisation's band now. A place with coaching keeps its coach for the new
+    version's coaching hours, while that person still coaches in the network."""
     require(by, "fees.manage", place.plan)
     if Place.objects.filter(renewed_from=place).exists():
         raise ValidationError("This place has already been renewed.")
     plan = current_version(place.plan)
+    coach = _coach_of(place) if plan.coaching_hours else None
     renewed = place_create(
-        membership=place.membership, plan=plan, starts_on=place.ends_on + timedelta(days=1), by=by
+        membership=place.membership,
+        plan=plan,
+        starts_on=place.ends_on + timedelta(days=1),
+        by=by,
+        coach=coach,
     )
     renewed.renewed_from = place
     renewed.save(update_fields=["renewed_from"])
     return renewed
+
+
+def _coach_of(place: Place) -> User | None:
+    """The coach of the place's engagement, if they still hold the coach role in its network."""
+    if place.engagement_id is None:
+        return None
+    engagement = (
+        Engagement.objects.select_related("coach__user").filter(pk=place.engagement_id).first()
+    )
+    if engagement is None:
+        return None
+    coach = engagement.coach.user
+    still = NetworkRole.objects.filter(
+        network_id=engagement.network_id, user=coach, role=NetworkRole.Role.COACH
+    ).exists()
+    return coach if still else None
 
 
 # --- invoices

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from peerpower.accounts.models import User
 from peerpower.fees.actions import BandInput
 from peerpower.fees.models import FeePlan, FeeSettings, Payment, SponsorAgreement
 from peerpower.fees.money import parse_pounds, pounds_plain
@@ -191,6 +192,13 @@ class PlaceForm(forms.Form):
     sponsorship = forms.ModelChoiceField(
         queryset=SponsorAgreement.objects.none(), required=False, label="Sponsored place"
     )
+    coach = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Coach",
+        help_text="Where the plan includes coaching hours: they become coaching with this coach "
+        "for the place's period.",
+    )
 
     def __init__(
         self,
@@ -198,6 +206,7 @@ class PlaceForm(forms.Form):
         memberships: QuerySet[Membership],
         plans: QuerySet[FeePlan],
         agreements: QuerySet[SponsorAgreement],
+        coaches: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -214,6 +223,10 @@ class PlaceForm(forms.Form):
             f"{a.sponsor.name}: {a.places} places{' in ' + a.group.name if a.group else ''}"
         )
         sponsored.empty_label = "Not sponsored"
+        coach: Any = self.fields["coach"]
+        coach.queryset = coaches
+        coach.label_from_instance = lambda u: u.display_name
+        coach.empty_label = "No coaching"
         self.fields["starts_on"].initial = timezone.localdate()
 
 

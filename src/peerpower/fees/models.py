@@ -231,6 +231,11 @@ class Place(models.Model):
     renewed_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal"
     )
+    # The coaching engagement made from the plan's coaching hours for this period, if a coach
+    # was chosen (fees.actions.place_create).
+    engagement = models.ForeignKey(
+        "coaching.Engagement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerpower.accounts.http import AuthenticatedRequest
+from peerpower.accounts.models import User
 from peerpower.fees import actions
 from peerpower.fees.forms import (
     AgreementForm,
@@ -61,7 +62,7 @@ from peerpower.fees.queries import (
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.lib.http import add_action_errors
 from peerpower.lib.rules import can
-from peerpower.networks.models import Network, Organisation
+from peerpower.networks.models import Network, NetworkRole, Organisation
 from peerpower.networks.views import get_network_for_admin
 
 SECTION = "fees"
@@ -291,12 +292,15 @@ def place_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         memberships=memberships,
         plans=price_list(network),
         agreements=_agreements(network),
+        coaches=User.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.COACH
+        ).order_by("name", "email"),
     )
     if request.method == "POST" and form.is_valid():
         try:
             place = actions.place_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_action_errors(form, error)
+            add_action_errors(form, error, {"member": "membership"})
         else:
             messages.success(
                 request,
@@ -311,7 +315,9 @@ def place_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 def _place(network: Network, pk: int) -> Place:
     return get_object_or_404(
-        Place.objects.select_related("plan", "membership__user", "membership__group"),
+        Place.objects.select_related(
+            "plan", "membership__user", "membership__group", "engagement__coach__user"
+        ),
         membership__group__network=network,
         pk=pk,
     )
