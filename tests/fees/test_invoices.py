@@ -123,6 +123,41 @@ def test_the_pdf_carries_the_number_totals_and_vat_lines_exactly(fees: Fees) -> 
     assert fees.place.organisation.name in text
 
 
+def test_the_pdf_carries_every_line_with_its_vat_and_the_totals_of_a_mixed_place(
+    fees: Fees,
+) -> None:
+    """A place paid partly by a bursary and partly by a sponsor: three lines, each with its own
+    VAT, and totals that are their sums, read back from the PDF exactly."""
+    admin = fees.world.admin
+    bursary = actions.bursary_apply(
+        network=fees.world.network,
+        income_pounds=250_000,
+        reasons="Grant ended",
+        can_pay_pence=0,
+        by=fees.world.member,
+    )
+    actions.bursary_decide(
+        bursary=bursary, approve=True, amount_pence=333_33, reason="Part", by=admin
+    )
+    actions.place_sponsor(
+        place=fees.place, sponsorship=builders.sponsor(fees.world.network, admin), by=admin
+    )
+    invoice = actions.invoice_issue(place=fees.place, by=admin)
+    assert [(line.net_pence, line.vat_pence) for line in invoice.lines.all()] == [
+        (1500_00, 300_00),
+        (-333_33, -66_67),  # 66.666p of VAT, to the nearest penny away from zero
+        (-500_00, -100_00),
+    ]
+    text = pdf_text(invoice)
+    assert "1 £1,500.00 £1,500.00 20% £300.00" in text
+    assert "Bursary (waived) 1 -£333.33 -£333.33 20% -£66.67" in text
+    assert "Funded by a sponsor 1 -£500.00 -£500.00 20% -£100.00" in text
+    assert "Net total £666.67" in text
+    assert "VAT £133.33" in text
+    assert "Total due £800.00" in text
+    assert (invoice.net_pence, invoice.vat_pence, invoice.gross_pence) == (666_67, 133_33, 800_00)
+
+
 def test_issuing_emails_the_invoice_with_its_pdf_to_the_finance_contact(
     fees: Fees, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:

@@ -76,6 +76,24 @@ def test_more_sponsored_places_than_funded_are_refused(fees: Fees) -> None:
     assert fees.place.sponsorship is None
 
 
+def test_one_sponsored_place_too_many_is_refused_beside_the_sponsor_field(
+    fees: Fees, client_for: ClientFor
+) -> None:
+    agreement = world_agreement(fees.world, places=1)
+    sponsored_members(fees, agreement, 1)
+    response = client_for(fees.world.admin).post(
+        f"/network/{fees.world.network.slug}/fees/places/{fees.place.pk}/",
+        {"sponsorship": agreement.pk},
+    )
+    assert response.status_code == 400
+    assert (
+        '<div class="invalid-feedback d-block" id="id_sponsorship_error">'
+        "All 1 place Local Funder funds are assigned.</div>"
+    ) in response.content.decode()
+    fees.place.refresh_from_db()
+    assert fees.place.sponsorship is None
+
+
 def test_the_sponsor_page_withholds_every_figure_about_fewer_than_five(
     fees: Fees, client_for: ClientFor
 ) -> None:
