@@ -3,7 +3,6 @@ anything. An action added with a `by` and no row here fails
 `test_every_action_taking_by_has_a_row`; one added without a check fails its row. The chair is
 refused everywhere: nothing of anyone's fees is the chair's."""
 
-import inspect
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -24,9 +23,8 @@ from peerpower.fees.models import (
     SponsorAgreement,
 )
 from peerpower.groups.models import Membership
-from peerpower.lib.rules import Refused, registered
 from peerpower.networks.models import Organisation
-from tests import factories
+from tests import factories, refusals
 from tests.fees import builders
 from tests.fees.conftest import Fees
 
@@ -171,17 +169,6 @@ ACTIONS: dict[str, tuple[str, Call]] = {
 }
 
 
-def _admin_elsewhere(f: Fees) -> User:
-    return factories.make_admin(factories.make_network("Elsewhere"), "Eve Elsewhere")
-
-
-def _superuser(f: Fees) -> User:
-    user = factories.make_user("Super User", mfa=True)
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 OUTSIDE: list[tuple[str, Callable[[Fees], User]]] = [
     ("coach", lambda f: f.world.coach),
     ("speaker", lambda f: f.world.speaker),
@@ -189,8 +176,8 @@ OUTSIDE: list[tuple[str, Callable[[Fees], User]]] = [
     ("former member", lambda f: f.world.former_member),
     ("guest", lambda f: f.world.guest),
     ("sponsor", lambda f: f.world.sponsor),
-    ("admin of another network", _admin_elsewhere),
-    ("superuser", _superuser),
+    ("admin of another network", refusals.admin_elsewhere),
+    ("superuser", refusals.superuser),
 ]
 Who = tuple[str, Callable[[Fees], User]]
 REFUSED: dict[str, list[Who]] = {
@@ -206,14 +193,7 @@ ALLOWED = {"fees.apply_bursary": "member"}
 
 
 def test_every_action_taking_by_has_a_row() -> None:
-    taking_by = sorted(
-        name
-        for name, fn in inspect.getmembers(actions, inspect.isfunction)
-        if fn.__module__ == actions.__name__
-        and not name.startswith("_")
-        and "by" in inspect.signature(fn).parameters
-    )
-    assert taking_by == sorted(ACTIONS)
+    assert refusals.actions_taking_by(actions) == sorted(ACTIONS)
 
 
 def _snapshot() -> tuple[object, ...]:
@@ -237,15 +217,7 @@ def _snapshot() -> tuple[object, ...]:
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_the_action_refuses_and_writes_nothing(action: str, fees: Fees) -> None:
     rule_name, prepare = ACTIONS[action]
-    call = prepare(fees)
-    for who, make in REFUSED[rule_name]:
-        person = make(fees)
-        before = _snapshot()
-        with pytest.raises(Refused) as refused:
-            call(by=person)
-        assert refused.value.rule_name == rule_name, who
-        assert refused.value.messages == [registered()[rule_name]], who
-        assert _snapshot() == before, who
+    refusals.assert_refused(prepare(fees), REFUSED[rule_name], fees, _snapshot, rule_name)
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))

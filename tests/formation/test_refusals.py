@@ -2,7 +2,6 @@
 writes anything. An action added with a `by` and no row here fails
 `test_every_action_taking_by_has_a_row`."""
 
-import inspect
 from collections.abc import Callable
 from datetime import time
 from functools import partial
@@ -12,8 +11,7 @@ import pytest
 from peerpower.accounts.models import User
 from peerpower.formation import actions
 from peerpower.formation.models import Candidate, CompetitorDecision, Run, RunGroup
-from peerpower.lib.rules import Refused
-from tests import factories
+from tests import refusals
 from tests.conftest import World
 from tests.formation import builders
 
@@ -98,17 +96,6 @@ ACTIONS: dict[str, Call] = {
 }
 
 
-def _admin_elsewhere(w: World) -> User:
-    return factories.make_admin(factories.make_network("Elsewhere"), "Eve Elsewhere")
-
-
-def _superuser(w: World) -> User:
-    user = factories.make_user("Super User", mfa=True)
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 REFUSED: list[tuple[str, Callable[[World], User]]] = [
     ("chair", lambda w: w.chair),
     ("member", lambda w: w.member),
@@ -116,20 +103,13 @@ REFUSED: list[tuple[str, Callable[[World], User]]] = [
     ("speaker", lambda w: w.speaker),
     ("outsider", lambda w: w.outsider),
     ("guest", lambda w: w.guest),
-    ("admin of another network", _admin_elsewhere),
-    ("superuser", _superuser),
+    ("admin of another network", refusals.admin_elsewhere),
+    ("superuser", refusals.superuser),
 ]
 
 
 def test_every_action_taking_by_has_a_row() -> None:
-    taking_by = sorted(
-        name
-        for name, fn in inspect.getmembers(actions, inspect.isfunction)
-        if fn.__module__ == actions.__name__
-        and not name.startswith("_")
-        and "by" in inspect.signature(fn).parameters
-    )
-    assert taking_by == sorted(ACTIONS)
+    assert refusals.actions_taking_by(actions) == sorted(ACTIONS)
 
 
 def _snapshot() -> tuple[object, ...]:
@@ -143,10 +123,5 @@ def _snapshot() -> tuple[object, ...]:
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_the_action_refuses_everyone_but_the_networks_admins(action: str, world: World) -> None:
     call = ACTIONS[action](world)
-    for who, person in REFUSED:
-        user = person(world)
-        before = _snapshot()
-        with pytest.raises(Refused):
-            call(by=user)
-        assert _snapshot() == before, who
+    refusals.assert_refused(call, REFUSED, world, _snapshot)
     call(by=world.admin)

@@ -2,7 +2,6 @@
 anything. An action added with a `by` and no row here fails
 `test_every_action_taking_by_has_a_row`; one added without a check fails its row."""
 
-import inspect
 from collections.abc import Callable
 from functools import partial
 
@@ -12,8 +11,7 @@ from peerpower.accounts.models import User
 from peerpower.impact import actions
 from peerpower.impact.models import BusinessCase, HeldAnswer, Question, Response, Survey
 from peerpower.impact.queries import survey_for
-from peerpower.lib.rules import Refused, registered
-from tests import factories
+from tests import refusals
 from tests.conftest import World
 from tests.impact.conftest import send
 
@@ -46,17 +44,6 @@ ACTIONS: dict[str, tuple[str, Call]] = {
 }
 
 
-def _admin_elsewhere(w: World) -> User:
-    return factories.make_admin(factories.make_network("Elsewhere"), "Eve Elsewhere")
-
-
-def _superuser(w: World) -> User:
-    user = factories.make_user("Super User", mfa=True)
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 OUTSIDE: list[tuple[str, Callable[[World], User]]] = [
     ("coach", lambda w: w.coach),
     ("speaker", lambda w: w.speaker),
@@ -64,8 +51,8 @@ OUTSIDE: list[tuple[str, Callable[[World], User]]] = [
     ("former member", lambda w: w.former_member),
     ("guest", lambda w: w.guest),
     ("sponsor", lambda w: w.sponsor),
-    ("admin of another network", _admin_elsewhere),
-    ("superuser", _superuser),
+    ("admin of another network", refusals.admin_elsewhere),
+    ("superuser", refusals.superuser),
     ("member of another group", lambda w: w.other_member),
 ]
 REFUSED: dict[str, list[tuple[str, Callable[[World], User]]]] = {
@@ -88,14 +75,7 @@ ALLOWED = {"impact.answer": "member", "impact.make_case": "member"}
 
 
 def test_every_action_taking_by_has_a_row() -> None:
-    taking_by = sorted(
-        name
-        for name, fn in inspect.getmembers(actions, inspect.isfunction)
-        if fn.__module__ == actions.__name__
-        and not name.startswith("_")
-        and "by" in inspect.signature(fn).parameters
-    )
-    assert taking_by == sorted(ACTIONS)
+    assert refusals.actions_taking_by(actions) == sorted(ACTIONS)
 
 
 def _snapshot() -> tuple[object, ...]:
@@ -108,15 +88,7 @@ def _snapshot() -> tuple[object, ...]:
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_the_action_refuses_and_writes_nothing(action: str, world: World) -> None:
     rule_name, prepare = ACTIONS[action]
-    call = prepare(world)
-    for who, make in REFUSED[rule_name]:
-        person = make(world)
-        before = _snapshot()
-        with pytest.raises(Refused) as refused:
-            call(by=person)
-        assert refused.value.rule_name == rule_name, who
-        assert refused.value.messages == [registered()[rule_name]], who
-        assert _snapshot() == before, who
+    refusals.assert_refused(prepare(world), REFUSED[rule_name], world, _snapshot, rule_name)
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
