@@ -28,6 +28,8 @@ COVERAGE_FLOOR ?= 90
 COVERAGE_ARGS := --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 LOCK_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/peerpower
+# The server whose maintenance database a benchmark makes (and drops) its throwaway database on.
+BENCH_PG_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres
 # A database number of its own: the tests clear it.
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
@@ -154,6 +156,7 @@ bench: venv
 	$(PY) bench/room.py
 	$(PY) bench/directory.py
 	$(PY) bench/coaching.py
+	$(PY) bench/coaching.py --pg-url $(BENCH_PG_SERVER)
 	$(PY) bench/impact.py
 
 # The formation solver against the published best-known values (../shared/mdgp/): 12 instances

@@ -3,9 +3,11 @@
 
 `.venv/bin/python bench/coaching.py` (SQLite, a throwaway data directory) or with
 `--database-url postgres://…/DB` (PostgreSQL; the database is migrated and rows are added to
-it). Starts gunicorn with 4 workers; each booking round sends 50 simultaneous requests for one
-free slot from 50 members (one books, 49 are told it was just taken). Prints p50/p95 and
-requests a second, and the ratios to the bare view. Never part of `make test`.
+it), or `--pg-url postgres://…/postgres` (a throwaway database made on that server and dropped
+after: what `make bench` runs after the SQLite leg). Starts gunicorn with 4 workers; each
+booking round sends 50 simultaneous requests for one free slot from 50 members (one books, 49
+are told it was just taken). Prints p50/p95 and requests a second, and the ratios to the bare
+view. Never part of `make test`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import http.client
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -76,11 +79,35 @@ def concurrent(
     return results, time.perf_counter() - began
 
 
+def _maintenance(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _on_throwaway_database(args: argparse.Namespace) -> int:
+    """Run this benchmark again on a fresh database of the server at --pg-url, then drop it."""
+    name = f"peerpower_bench_coaching_{int(time.time())}"
+    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(args.pg_url)._replace(path=f"/{name}"))
+    _maintenance(args.pg_url, f'CREATE DATABASE "{name}"')
+    try:
+        argv = [sys.executable, __file__, "--database-url", url, "--rounds", str(args.rounds)]
+        return subprocess.run(argv, check=False).returncode  # noqa: S603 - our own argv
+    finally:
+        _maintenance(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument(
+        "--pg-url", default="", help="PostgreSQL server: run on a throwaway database made there"
+    )
     parser.add_argument("--rounds", type=int, default=5, help="booking rounds of 50 requests")
     args = parser.parse_args()
+    if args.pg_url:
+        return _on_throwaway_database(args)
     with tempfile.TemporaryDirectory(prefix="peerpower-bench-coaching-") as tmp:
         var_dir = Path(tmp)
         env = bench_env(var_dir)

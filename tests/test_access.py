@@ -317,6 +317,7 @@ EXPECTED: dict[str, dict[str, int]] = {
             "rule_remove",
             "exception_remove",
             "settings",
+            "areas",
             "rule_add",
             "exception_add",
         )
@@ -466,6 +467,7 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "coaching:rule_remove": only({"coach": 302}),
     "coaching:exception_remove": only({"coach": 302}),
     "coaching:settings": only({"admin": 400}),
+    "coaching:areas": only({"admin": 400}),  # no areas given
     "coaching:rule_add": only({"coach": 400}),
     "coaching:exception_add": only({"coach": 400}),
     # Sent back to the page with nothing done (no button named); the asker cannot answer.

@@ -72,7 +72,7 @@ PAGES: dict[str, tuple[str, Callable[[CoachingWorld, World], str], int]] = {
     "manage as admin": (
         "admin",
         lambda s, w: reverse("coaching:manage", args=[w.network.slug]),
-        13,
+        14,  # the network's list of areas in its own form, besides the engagement form's
     ),
     "utilisation as admin": (
         "admin",

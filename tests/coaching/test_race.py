@@ -75,7 +75,8 @@ def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {**os.environ, "STATIC_ROOT": str(root), "PEERPOWER_VAR_DIR": str(root)}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
+        # Compressing every file takes minutes on a loaded two-core machine (over 120 s seen).
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     return root
 
@@ -124,7 +125,8 @@ def server(static_root: Path, django_db_setup: None) -> Iterator[int]:
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    # Four workers importing Django at once take over 30 s on a loaded two-core machine.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"gunicorn exited:\n{log.read_text()[-3000:]}")

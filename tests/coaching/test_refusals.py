@@ -15,6 +15,7 @@ import pytest
 from peerpower.accounts.models import User
 from peerpower.coaching import actions
 from peerpower.coaching.models import (
+    Area,
     AvailabilityException,
     AvailabilityRule,
     Engagement,
@@ -38,6 +39,10 @@ NEITHER = (*OUTSIDERS, "admin")  # neither the coach nor the member
 TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
     "settings_update": (
         lambda c, who: actions.settings_update(network=c.profile.network, notice_hours=1, by=who),
+        NOT_ADMIN,
+    ),
+    "areas_set": (
+        lambda c, who: actions.areas_set(network=c.profile.network, names=["Only this"], by=who),
         NOT_ADMIN,
     ),
     "profile_update": (
@@ -154,6 +159,7 @@ def test_every_action_taking_by_is_in_the_table() -> None:
 def snapshot() -> tuple[object, ...]:
     return (
         list(Engagement.objects.values_list("pk", "status", "allowance", "ends_on")),
+        list(Area.objects.order_by("pk").values_list("pk", "name")),
         list(Session.objects.values_list("pk", "status", "starts_at", "waived")),
         list(AvailabilityRule.objects.values_list("pk", "weekday")),
         list(AvailabilityException.objects.values_list("pk", "day")),

@@ -26,6 +26,9 @@ from peerpower.accounts.models import User
 from peerpower.coaching import queries, tasks
 from peerpower.coaching.models import (
     AGENDA_MAX,
+    AREA_MAX,
+    AREAS_MAX,
+    DEFAULT_AREAS,
     NOTE_MAX,
     Area,
     AvailabilityException,
@@ -62,9 +65,49 @@ class _Clash(Exception):
 
 
 def settings_for(network: Network) -> CoachingSettings:
-    """The network's coaching policy (made with its defaults the first time it is asked)."""
-    found, _ = CoachingSettings.objects.get_or_create(network=network)
+    """The network's coaching policy, made with its defaults the first time it is asked, when
+    the network's list of areas begins with the usual ones (its admins change it)."""
+    found, made = CoachingSettings.objects.get_or_create(network=network)
+    if made and not Area.objects.filter(network=network).exists():
+        Area.objects.bulk_create(Area(network=network, name=name) for name in DEFAULT_AREAS)
     return found
+
+
+def areas_set(*, network: Network, names: Sequence[str], by: User) -> list[Area]:
+    """The network's list of areas coaches work in: names not yet there are added, names
+    left out are removed (from coaches' profiles too), except one an engagement works on."""
+    require(by, "coaching.manage", network)
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name:
+            wanted.setdefault(name.casefold(), name)
+    if not wanted:
+        raise ValidationError({"names": ["Give at least one area."]})
+    if len(wanted) > AREAS_MAX:
+        raise ValidationError({"names": [f"Give at most {AREAS_MAX} areas."]})
+    too_long = [n for n in wanted.values() if len(n) > AREA_MAX]
+    if too_long:
+        raise ValidationError(
+            {"names": [f"Keep each area under {AREA_MAX} characters: {too_long[0][:20]}…"]}
+        )
+    with transaction.atomic():
+        current = {a.name.casefold(): a for a in Area.objects.filter(network=network)}
+        dropped = [a for key, a in current.items() if key not in wanted]
+        in_use = [a.name for a in dropped if a.engagements.exists()]
+        if in_use:
+            raise ValidationError(
+                {"names": [f"Keep {', '.join(in_use)}: an engagement works on it."]}
+            )
+        Area.objects.filter(pk__in=[a.pk for a in dropped]).delete()
+        for key, name in wanted.items():
+            area = current.get(key)
+            if area is None:
+                Area.objects.create(network=network, name=name)
+            elif area.name != name:
+                area.name = name
+                area.save(update_fields=["name"])
+    return list(Area.objects.filter(network=network))
 
 
 def settings_update(*, network: Network, notice_hours: int, by: User) -> CoachingSettings:
@@ -85,9 +128,11 @@ def profile_for(*, network: Network, user: User) -> CoachProfile:
         network=network, user=user, role=NetworkRole.Role.COACH
     ).exists():
         raise ValidationError("That person is not a coach of this network.")
-    profile, _ = CoachProfile.objects.get_or_create(
+    profile, made = CoachProfile.objects.get_or_create(
         network=network, user=user, defaults={"time_zone": user.time_zone}
     )
+    if made:
+        settings_for(network)  # so the network has its list of areas to choose from
     return profile
 
 

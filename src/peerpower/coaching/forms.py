@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from peerpower.accounts.models import User
 from peerpower.coaching.models import (
     AGENDA_MAX,
+    AREA_MAX,
+    AREAS_MAX,
     GOAL_MAX,
     NOTE_MAX,
     UPDATE_MAX,
@@ -222,6 +224,19 @@ class SettingsForm(forms.Form):
         help_text="A member who cancels later than this uses the session up, unless the "
         "coach waives it.",
     )
+
+
+class AreasForm(forms.Form):
+    names = forms.CharField(
+        label="Areas coaches work in",
+        max_length=AREAS_MAX * (AREA_MAX + 2),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One a line. Coaches choose theirs on their profile, and you choose an "
+        "engagement's.",
+    )
+
+    def clean_names(self) -> list[str]:
+        return [line for line in self.cleaned_data["names"].splitlines() if line.strip()]
 
 
 class ProfileForm(forms.ModelForm[CoachProfile]):

@@ -22,6 +22,8 @@ NOTE_MAX = 4000
 AGENDA_MAX = 1000
 GOAL_MAX = 200
 UPDATE_MAX = 500
+AREA_MAX = 60
+AREAS_MAX = 40
 
 
 class CoachingSettings(models.Model):
@@ -48,7 +50,7 @@ class Area(models.Model):
     network = models.ForeignKey(
         "networks.Network", on_delete=models.CASCADE, related_name="coaching_areas"
     )
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=AREA_MAX)
 
     class Meta:
         ordering: ClassVar = ["name"]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("coaching/days/<int:pk>/remove/", views.exception_remove, name="exception_remove"),
     path("network/<slug:slug>/coaching/", views.manage, name="manage"),
     path("network/<slug:slug>/coaching/settings/", views.settings_view, name="settings"),
+    path("network/<slug:slug>/coaching/areas/", views.areas, name="areas"),
     path("network/<slug:slug>/coaching/utilisation/", views.utilisation, name="utilisation"),
     path(
         "network/<slug:slug>/coaching/utilisation.csv",

@@ -24,6 +24,7 @@ from peerpower.accounts.http import AuthenticatedRequest
 from peerpower.coaching import actions, queries, reports
 from peerpower.coaching.calendar import session_location
 from peerpower.coaching.forms import (
+    AreasForm,
     BookingForm,
     EmptyForm,
     EngagementChangeForm,
@@ -589,8 +590,10 @@ def _manage_page(
     *,
     form: EngagementForm | None = None,
     settings_form: SettingsForm | None = None,
+    areas_form: AreasForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    policy = actions.settings_for(network)
     engagements = list(
         queries.engagements_visible_to(request.user)
         .filter(network=network)
@@ -604,7 +607,11 @@ def _manage_page(
             "network": network,
             "form": form or EngagementForm(network=network),
             "settings_form": settings_form
-            or SettingsForm(initial={"notice_hours": actions.settings_for(network).notice_hours}),
+            or SettingsForm(initial={"notice_hours": policy.notice_hours}),
+            "areas_form": areas_form
+            or AreasForm(
+                initial={"names": "\n".join(a.name for a in network.coaching_areas.all())}
+            ),
             "rows": rows,
             "attention": reports.needing_attention(network),
         },
@@ -655,6 +662,21 @@ def settings_view(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             messages.success(request, "Saved.")
             return redirect("coaching:manage", slug)
     return _manage_page(request, network, settings_form=form, status=400)
+
+
+@require_POST
+def areas(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request, slug, "coaching.manage")
+    form = AreasForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.areas_set(network=network, names=form.cleaned_data["names"], by=request.user)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The list of areas is saved.")
+            return redirect("coaching:manage", slug)
+    return _manage_page(request, network, areas_form=form, status=400)
 
 
 @require_POST
