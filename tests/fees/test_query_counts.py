@@ -80,8 +80,9 @@ PAGES: dict[str, tuple[str, Callable[[Fees], str], int]] = {
         lambda f: reverse("fees:sponsor_page", args=[Sponsor.objects.get().pk]),
         # session, user, the sponsor, its contact (the rule), access (which also says whether
         # they are a guest), the menu's question (sponsor?), places funded, places used,
-        # attendance
-        9,
+        # attendance, the sponsored members' outcome answers (their ids a subquery; the
+        # questions are asked only when there are answers)
+        10,
     ),
     # session, user, access, places, invoices with balances, bursaries, sponsors' pages
     "member's own fees": ("member", lambda f: reverse("fees:mine"), 7),

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from peerpower.accounts.models import User
 from peerpower.fees import actions
 from peerpower.fees.models import Sponsor, SponsorAgreement
 from peerpower.fees.queries import sponsor_summary
@@ -18,6 +19,7 @@ from tests import factories, leaks
 from tests.conftest import ClientFor, World
 from tests.fees import builders
 from tests.fees.conftest import Fees
+from tests.impact.builders import outcome_pairs
 
 
 def world_agreement(world: World, places: int = 6) -> SponsorAgreement:
@@ -104,10 +106,11 @@ def test_the_sponsor_page_withholds_every_figure_about_fewer_than_five(
         ("Places funded", "6"),
         ("Places in use", None),
         ("Attendance at meetings held", None),
+        ("What members report on joining and after 6 and 12 months", None),
     ]
     page = client_for(fees.world.sponsor).get(f"/sponsor/{agreement.sponsor.pk}/")
     assert page.status_code == 200
-    assert page.content.decode().count("fewer than 5 people: not shown") == 2
+    assert page.content.decode().count("fewer than 5 people: not shown") == 3
 
 
 def test_from_five_sponsored_members_the_sponsor_sees_use_and_attendance(fees: Fees) -> None:
@@ -123,7 +126,43 @@ def test_from_five_sponsored_members_the_sponsor_sees_use_and_attendance(fees: F
         ("Places funded", "6"),
         ("Places in use", "5"),
         ("Attendance at meetings held", "80%"),
+        # No outcome surveys answered yet: withheld, like any figure about fewer than 5.
+        ("What members report on joining and after 6 and 12 months", None),
     ]
+
+
+def _sponsored(fees: Fees, agreement: SponsorAgreement, people: list[User]) -> None:
+    for person in people:
+        builders.place(
+            fees.world.group.memberships.get(user=person),
+            fees.plan,
+            fees.world.admin,
+            starts_on=timezone.localdate() - timedelta(days=100),
+            sponsorship=agreement,
+        )
+
+
+def test_the_sponsor_sees_what_its_own_members_report_from_five_of_them(fees: Fees) -> None:
+    """The evidence work's paired changes, counted over the members in the sponsor's places
+    only (the sixth member below is not sponsored and does not count)."""
+    agreement = world_agreement(fees.world)
+    pairs = [(2, 4), (3, 3), (1, 4), (2, 3), (3, 5), (1, 1)]
+    people = outcome_pairs(fees.world.group, pairs)
+    _sponsored(fees, agreement, people[:5])
+    before = sum(b for b, _ in pairs[:5]) / 5
+    after = sum(a for _, a in pairs[:5]) / 5
+    figures = dict((f.label, f.value) for f in sponsor_summary(agreement.sponsor).figures)
+    confidence = [v for label, v in figures.items() if label.startswith("Confidence as a leader")]
+    assert confidence == [f"{before:.1f} on joining, {after:.1f} after (5 members)"]
+
+
+def test_four_sponsored_members_outcomes_are_withheld(fees: Fees) -> None:
+    agreement = world_agreement(fees.world)
+    people = outcome_pairs(fees.world.group, [(2, 4), (3, 3), (1, 4), (2, 3), (3, 5)])
+    _sponsored(fees, agreement, people[:4])
+    figures = [(f.label, f.value) for f in sponsor_summary(agreement.sponsor).figures]
+    assert ("What members report on joining and after 6 and 12 months", None) in figures
+    assert not any(label.startswith("Confidence") for label, _ in figures)
 
 
 def test_a_sponsor_sees_no_name_and_nothing_of_the_group(

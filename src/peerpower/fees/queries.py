@@ -25,6 +25,7 @@ from peerpower.fees.models import (
     SponsorAgreement,
 )
 from peerpower.groups.access import access_for
+from peerpower.impact.dashboards import outcomes_summary
 from peerpower.lib.small_numbers import MIN_RESPONDENTS
 from peerpower.meetings.models import Participation
 from peerpower.networks.models import Network
@@ -204,7 +205,9 @@ def _count_figure(label: str, n: int) -> Figure:
 def sponsor_summary(sponsor: Sponsor, today: date | None = None) -> SponsorSummary:
     """What a sponsor's contact sees: places funded and used, and the attendance rate of the
     members in those places. Any figure about fewer than SMALL_NUMBER people is withheld, and
-    no name, organisation or group's content is ever part of it. Three queries."""
+    no name, organisation or group's content is ever part of it; with the outcomes the
+    members in those places report (paired, as the evidence work counts them). Four queries
+    (five once there are outcome answers)."""
     today = today or timezone.localdate()
     agreements = SponsorAgreement.objects.filter(sponsor=sponsor).aggregate(
         funded=Coalesce(Sum("places"), Value(0)),
@@ -240,7 +243,24 @@ def sponsor_summary(sponsor: Sponsor, today: date | None = None) -> SponsorSumma
         figures.append(Figure("Attendance at meetings held", f"{rate}%"))
     else:
         figures.append(Figure("Attendance at meetings held", None))
+    figures += _sponsored_outcomes(sponsor, seats)
     return SponsorSummary(sponsor, figures, any(f.value is None for f in figures))
+
+
+def _sponsored_outcomes(sponsor: Sponsor, seats: QuerySet[Place]) -> list[Figure]:
+    """What the members in the sponsor's places report on joining and 6 and 12 months on
+    (the evidence work's paired changes, each about 5 members or more, or withheld)."""
+    people = seats.values_list("membership__user_id", flat=True)  # a subquery, not a query
+    reported = [r for r in outcomes_summary(sponsor.network, people) if r.shown]
+    if not reported:
+        return [Figure("What members report on joining and after 6 and 12 months", None)]
+    return [
+        Figure(
+            f"{r.label}, after {r.months} months",
+            f"{r.before:.1f} on joining, {r.after:.1f} after ({r.n} members)",
+        )
+        for r in reported
+    ]
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,14 @@ def _figure_cells(figure: Figure) -> list[str]:
 # --- the network's outcomes
 
 
-def _outcome_scores(network: Network) -> dict[str, dict[int, dict[str, float]]]:
-    """Each closed outcome survey's scores, by kind and member."""
-    responses = _closed_responses(round__network=network, round__survey__kind__in=OUTCOME_KINDS)
+def _outcome_scores(
+    network: Network, people: Iterable[int] | None = None
+) -> dict[str, dict[int, dict[str, float]]]:
+    """Each closed outcome survey's scores, by kind and member (only `people`, if given)."""
+    filters: dict[str, Any] = {"respondent_id__in": people} if people is not None else {}
+    responses = _closed_responses(
+        round__network=network, round__survey__kind__in=OUTCOME_KINDS, **filters
+    )
     questions = _questions(r.survey_id for r in responses)
     by_kind: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
     for r in responses:
@@ -156,9 +161,12 @@ def _outcome_scores(network: Network) -> dict[str, dict[int, dict[str, float]]]:
 LATER = ((Survey.Kind.FOLLOWUP_6, 6), (Survey.Kind.FOLLOWUP_12, 12))
 
 
-def paired_changes(network: Network) -> dict[int, list[Change]]:
-    """For 6 and 12 months: each measure's paired change (members with both answers)."""
-    by_kind = _outcome_scores(network)
+def paired_changes(
+    network: Network, people: Iterable[int] | None = None
+) -> dict[int, list[Change]]:
+    """For 6 and 12 months: each measure's paired change (members with both answers; only
+    `people`, if given: a sponsor's members). Every change goes through the small-numbers rule."""
+    by_kind = _outcome_scores(network, people)
     found: dict[int, list[Change]] = {}
     for later, months in LATER:
         found[months] = []
@@ -187,10 +195,10 @@ class Reported:
         return self.n is not None
 
 
-def outcomes_summary(network: Network) -> list[Reported]:
+def outcomes_summary(network: Network, people: Iterable[int] | None = None) -> list[Reported]:
     return [
         Reported(c.label, months, c.n, c.before, c.after)
-        for months, changes in paired_changes(network).items()
+        for months, changes in paired_changes(network, people).items()
         for c in changes
     ]
 
