@@ -125,6 +125,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "privacy:retention": only(IN_NETWORK),
     # A network's audit log: its admins only (the other network's admin gets a 404).
     "audit:log": only({"admin": 200}),
+    # A network's webhooks: its admins only.
+    "webhooks:endpoints": only({"admin": 200}),
+    "webhooks:endpoint": only({"admin": 200}),
+    "webhooks:delete": only({"admin": 200}),
+    "webhooks:test": POST_ONLY,
+    "webhooks:secret": POST_ONLY,
     "groups:detail": only(GROUP_VIEWERS),
     "groups:edit": only(MANAGERS),
     # The chair invites members; a network admin proposes them (same page, other wording).
@@ -767,6 +773,19 @@ def api_token_objects(world: World, name: str) -> Objects:
     return {"api_token": token.pk}
 
 
+def webhook_objects(world: World, name: str) -> Objects:
+    from peerpower.webhooks.actions import endpoint_create
+
+    endpoint = endpoint_create(
+        network=world.network,
+        url="http://127.0.0.1:9/hook",
+        events=["meeting.changed"],
+        description="CRM",
+        by=world.admin,
+    )
+    return {"endpoint": endpoint.pk}
+
+
 BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "issues": issue_objects,
     "speakers": speaker_objects,
@@ -785,6 +804,7 @@ BUILDERS: dict[str, Callable[[World, str], Objects]] = {
     "formation": formation_objects,
     "impact": impact_objects,
     "api": api_token_objects,
+    "webhooks": webhook_objects,
 }
 
 

@@ -46,6 +46,7 @@ PK_OF: dict[str, str] = {
     "speakers:resource_delete": "resource",
     "speakers:programme": "group",
     "guests": "guest_request",
+    "webhooks": "endpoint",
     "guests:group_settings": "group",
     "guests:meeting_guests": "meeting",
     "guests:chair_decide": "meeting",

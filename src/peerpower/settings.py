@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "peerpower.formation",
     "peerpower.impact",
     "peerpower.api",
+    "peerpower.webhooks",
     "peerpower.demo",
     # django-ninja's templates (its Swagger UI page is off: api/v1.py).
     "ninja",
@@ -286,6 +287,13 @@ PEERPOWER_BACKUP_KEYS = env_list("PEERPOWER_BACKUP_KEY", [])
 # comma-separated: a keyed hash of who answered, and answers sealed until the feedback window
 # closes. Kept out of the database; without it, one derived from SECRET_KEY.
 PEERPOWER_FEEDBACK_KEYS = env_list("PEERPOWER_FEEDBACK_KEY", [])
+# Webhooks (webhooks/actions.py): in production an endpoint must be https:// on the public
+# internet, so a network's admin cannot make the site post to its own machines (Redis, a
+# metadata service). Development and the tests send to a receiver on loopback.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=not PRODUCTION)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Peer Power"

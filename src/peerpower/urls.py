@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("peerpower.guests.urls")),
     path("", include("peerpower.privacy.urls")),
     path("", include("peerpower.audit.urls")),
+    path("", include("peerpower.webhooks.urls")),
     path("", include("peerpower.coaching.urls")),
     path("", include("peerpower.fees.urls")),
     path("", include("peerpower.networking.urls")),

@@ -42,6 +42,7 @@ from peerpower.fees.money import line_vat, pounds
 from peerpower.fees.queries import current_version, settings_of, with_balance
 from peerpower.groups.models import Membership
 from peerpower.guests.actions import public_page_key
+from peerpower.lib.events import emit
 from peerpower.lib.rules import require
 from peerpower.networks.models import Network, NetworkRole, Organisation
 
@@ -547,9 +548,29 @@ def _issue(
     for row in computed:
         row.invoice = invoice
     InvoiceLine.objects.bulk_create(computed)
+    _emit(invoice, "invoice.issued")
     invoice_id = invoice.pk
     transaction.on_commit(lambda: tasks.send_invoice(invoice_id=invoice_id))
     return invoice
+
+
+def _emit(invoice: Invoice, event: str) -> None:
+    """Tell other systems (a finance package, through webhooks) in the act's transaction: the
+    invoice's reference, kind, amounts and dates; the buyer by name, as on the invoice."""
+    emit(
+        event,
+        network_id=invoice.network_id,
+        data={
+            "invoice": invoice.pk,
+            "reference": invoice.reference,
+            "kind": invoice.kind,
+            "buyer_name": invoice.buyer_name,
+            "gross_pence": invoice.gross_pence,
+            "issued_on": invoice.issued_on.isoformat(),
+            "due_on": invoice.due_on.isoformat(),
+            "credits": invoice.credits_id,
+        },
+    )
 
 
 def _vat_rate(network: Network, plan: FeePlan | None) -> int:
@@ -730,7 +751,7 @@ def payment_record(
                     "paid over."
                 }
             )
-        return Payment.objects.create(
+        payment = Payment.objects.create(
             invoice=locked,
             amount_pence=amount_pence,
             received_on=received_on,
@@ -738,6 +759,9 @@ def payment_record(
             method=method,
             recorded_by=by,
         )
+        if amount_pence == balance:
+            _emit(locked, "invoice.paid")
+        return payment
 
 
 # --- bursaries

@@ -11,6 +11,7 @@ from django.db import transaction
 from peerpower.accounts.models import User
 from peerpower.groups import tasks
 from peerpower.groups.models import Membership, MembershipEvent
+from peerpower.lib.events import emit
 
 
 def record(
@@ -21,8 +22,9 @@ def record(
     approved_by: User | None = None,
     proposed_by: User | None = None,
 ) -> MembershipEvent:
-    """Add a line to the group's history (never changed or removed afterwards)."""
-    return MembershipEvent.objects.create(
+    """Add a line to the group's history (never changed or removed afterwards), and tell
+    other systems (webhooks) in the same transaction: every change of membership passes here."""
+    event = MembershipEvent.objects.create(
         group_id=membership.group_id,
         user_id=membership.user_id,
         kind=kind,
@@ -31,6 +33,20 @@ def record(
         approved_by=approved_by,
         proposed_by=proposed_by,
     )
+    emit(
+        "membership.changed",
+        network_id=membership.group.network_id,
+        data={
+            "membership": membership.pk,
+            "group": membership.group_id,
+            "person": membership.user_id,
+            "name": membership.user.display_name,
+            "change": kind,
+            "role": membership.role,
+            "status": membership.status,
+        },
+    )
+    return event
 
 
 def announce(

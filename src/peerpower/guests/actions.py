@@ -48,6 +48,7 @@ from peerpower.guests.queries import (
     places_left,
     settings_of,
 )
+from peerpower.lib.events import emit
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import Network, NetworkRole
@@ -282,11 +283,24 @@ def request_confirm(*, token: str, now: datetime | None = None) -> GuestRequest:
             if [getattr(request, name) for name in CHECKED_FIELDS] != before:
                 # The check's findings (dismissed ones too) were about the old organisation.
                 request.findings.all().delete()
-        if request.status == GuestRequest.Status.NEW:
+        received = request.status == GuestRequest.Status.NEW
+        if received:
             request.status = GuestRequest.Status.CONFIRMED
             request.confirmed_at = now
         request.last_activity_at = now
         request.save()
+        if received:  # other systems (webhooks) hear of it once: no name, no address
+            emit(
+                "guest_request.received",
+                network_id=request.network_id,
+                data={
+                    "guest_request": request.pk,
+                    "preferred_group": request.preferred_group_id,
+                    "sector": request.sector,
+                    "region": request.region,
+                    "received_at": now.isoformat(),
+                },
+            )
     return request
 
 

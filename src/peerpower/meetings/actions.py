@@ -22,6 +22,7 @@ from peerpower.accounts.models import User, hash_token
 from peerpower.groups.models import Membership, PeerGroup
 from peerpower.issues.actions import issues_carry_over
 from peerpower.lib.dates import format_day
+from peerpower.lib.events import emit
 from peerpower.lib.rules import require
 from peerpower.meetings import tasks
 from peerpower.meetings.models import (
@@ -203,6 +204,26 @@ def _require_not_started(meeting: Meeting, verb: str) -> None:
         raise ValidationError(f"This meeting has started; it can no longer be {verb}.")
 
 
+def _emit(meeting: Meeting, event: str) -> None:
+    """Tell other systems (webhooks), inside the act's transaction: when and where, never why
+    it was cancelled or anything of its agenda's content."""
+    emit(
+        event,
+        network_id=meeting.group.network_id,
+        data={
+            "meeting": meeting.pk,
+            "group": meeting.group_id,
+            "group_name": meeting.group.name,
+            "status": meeting.status,
+            "starts_at": meeting.starts_at.isoformat(),
+            "ends_at": meeting.ends_at.isoformat(),
+            "venue": meeting.venue.name if meeting.venue else None,
+            "online": bool(meeting.online_link),
+            "sequence": meeting.sequence,
+        },
+    )
+
+
 def meeting_move(
     *,
     meeting: Meeting,
@@ -274,6 +295,7 @@ def meeting_move(
                 "updated_at",
             ]
         )
+        _emit(meeting, "meeting.changed")
         transaction.on_commit(lambda: tasks.send_meeting_change(meeting_id=meeting.pk))
     return meeting
 
@@ -302,6 +324,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
             update_fields=["status", "cancel_reason", "changed_by_hand", "sequence", "updated_at"]
         )
         issues_carry_over(meeting=meeting)
+        _emit(meeting, "meeting.cancelled")
         transaction.on_commit(lambda: tasks.send_meeting_change(meeting_id=meeting.pk))
     return meeting
 
@@ -322,6 +345,7 @@ def meeting_reinstate(*, meeting: Meeting, by: User) -> Meeting:
         meeting.cancel_reason = ""
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+        _emit(meeting, "meeting.changed")
         transaction.on_commit(lambda: tasks.send_meeting_change(meeting_id=meeting.pk))
     return meeting
 

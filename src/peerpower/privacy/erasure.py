@@ -61,4 +61,5 @@ ERASURE: dict[str, str] = {
     "their scores stay with the anonymised account, so the network's figures do not change",
     "audit.AuditEntry": "kept, naming the anonymised account: the network's audit log",
     "api.AccessToken": "deleted (personal access tokens for the API: they stop at once)",
+    "webhooks.Endpoint": "kept, naming the anonymised account as who set it up (the network's)",
 }

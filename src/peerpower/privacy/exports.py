@@ -554,6 +554,7 @@ NOT_EXPORTED: dict[str, str] = {
     "formation.CompetitorDecision": "who decided on two candidates: the network's own record",
     "fees.Invoice": "who issued an invoice: the network's own record (the invoice is the payer's)",
     "fees.Payment": "who recorded a payment: the network's own record",
+    "webhooks.Endpoint": "who set up a webhook: the network's own record",
     "issues.Note": "notes are the scribe's record of what others said about an issue",
     "issues.RoomState": "the live room's state (who is scribe) is the group's, not the person's",
     "speakers.FeedbackGiven": "a keyed hash of who answered: it names nobody without the key",

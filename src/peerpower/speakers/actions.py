@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from peerpower.accounts.actions import invitation_create
 from peerpower.accounts.models import Invitation, User
+from peerpower.lib.events import emit
 from peerpower.lib.rules import require
 from peerpower.meetings.models import Meeting
 from peerpower.networks.models import AgendaSegmentKind, Network, NetworkRole, Organisation
@@ -259,8 +260,28 @@ def booking_create(
             brief=brief.strip(),
             booked_by=by,
         )
+        _emit(booking, "booking.made")
         transaction.on_commit(lambda: tasks.send_booking_request(booking_id=booking.pk))
     return booking
+
+
+def _emit(booking: Booking, event: str) -> None:
+    """Tell other systems (webhooks), in the act's transaction: who speaks when, and the state
+    (never a decline's reason, the brief or any feedback)."""
+    emit(
+        event,
+        network_id=booking.meeting.group.network_id,
+        data={
+            "booking": booking.pk,
+            "meeting": booking.meeting_id,
+            "group": booking.meeting.group_id,
+            "speaker": booking.speaker_id,
+            "speaker_name": booking.speaker.name,
+            "talk_title": booking.talk_title,
+            "status": booking.status,
+            "starts_at": booking.meeting.starts_at.isoformat(),
+        },
+    )
 
 
 def _lock(booking: Booking) -> Booking:
@@ -286,6 +307,7 @@ def booking_accept(*, booking: Booking, by: User) -> Booking:
         booking.answered_at = timezone.now()
         booking.revision += 1
         booking.save(update_fields=["status", "answered_at", "revision"])
+        _emit(booking, "booking.made")
         transaction.on_commit(lambda: tasks.send_booking_answer(booking_id=booking.pk))
     return booking
 
@@ -310,6 +332,7 @@ def booking_decline(
         booking.save(
             update_fields=["status", "decline_reason", "other_dates", "answered_at", "revision"]
         )
+        _emit(booking, "booking.cancelled")
         transaction.on_commit(lambda: tasks.send_booking_answer(booking_id=booking.pk))
     return booking
 
@@ -327,6 +350,7 @@ def booking_withdraw(*, booking: Booking, by: User) -> Booking:
         booking.status = Booking.Status.WITHDRAWN
         booking.revision += 1
         booking.save(update_fields=["status", "revision"])
+        _emit(booking, "booking.cancelled")
         transaction.on_commit(lambda: tasks.send_booking_withdrawn(booking_id=booking.pk))
     return booking
 

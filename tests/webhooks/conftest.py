@@ -1,0 +1,1 @@
+from tests.webhooks.receiver import receiver as receiver  # the fixture
