@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
@@ -16,6 +17,7 @@ from peerpower.groups.models import Membership
 from peerpower.issues.actions import issue_submit
 from tests import leaks
 from tests.conftest import ClientFor
+from tests.fees import builders
 from tests.fees.conftest import Fees
 
 
@@ -180,3 +182,38 @@ def test_applying_twice_while_one_waits_is_refused(fees: Fees) -> None:
         apply(fees)
     assert date.today()  # the first stays the one
     assert Bursary.objects.filter(applicant=fees.world.member).count() == 1
+
+
+def test_a_guest_applying_to_join_asks_for_a_bursary_that_their_first_place_then_carries(
+    fees: Fees, client_for: ClientFor
+) -> None:
+    """Cost holds charity leaders back before they join: a guest who came to a meeting asks
+    from their visit page, reads the answer, and the approved amount is waived from the place
+    they are given once they join."""
+    from tests import factories
+    from tests.guests import builders as guest_builders
+
+    world = fees.world
+    past = factories.make_past_meeting(world.group, months_ago=2)
+    request, applicant = guest_builders.visited(world.network, past, world.admin)
+    client = client_for(applicant)
+    url = reverse("fees:bursary_apply", args=[world.network.slug])
+    assert url in client.get(reverse("guests:visit", args=[request.pk])).content.decode()
+    sent = client.post(
+        url, {"income_pounds": "180000", "reasons": "Our grant ended", "can_pay_pence": "500"}
+    )
+    bursary = Bursary.objects.get(applicant=applicant)
+    assert sent.status_code == 302 and sent["Location"] == reverse(
+        "fees:bursary", args=[bursary.pk]
+    )
+    assert bursary.place is None
+    assert client.get(sent["Location"]).status_code == 200
+    actions.bursary_decide(
+        bursary=bursary, approve=True, amount_pence=400_00, reason="Small charity", by=world.admin
+    )
+    seat = factories.add_member(world.group, applicant)
+    place = builders.place(seat, fees.plan, world.admin, income=250_000)
+    bursary.refresh_from_db()
+    assert (place.bursary_pence, bursary.place) == (400_00, place)
+    # A guest who has not come yet cannot ask (world.guest is invited, not yet visited).
+    assert client_for(world.guest).get(url).status_code == 404

@@ -333,7 +333,8 @@ def place_create(
     coach: User | None = None,
 ) -> Place:
     """Give a member a place on a published plan for its period, at the price of their
-    organisation's income band; with a sponsorship, the sponsor pays its share. With a coach,
+    organisation's income band; with a sponsorship, the sponsor pays its share; a bursary
+    approved before they had a place is waived from it. With a coach,
     the plan's coaching hours become a coaching engagement (coaching.actions.engagement_create,
     which emails the member and the coach) for the place's period, in the same transaction."""
     require(by, "fees.manage", plan)
@@ -374,6 +375,7 @@ def place_create(
         )
         if sponsorship is not None:
             _assign_sponsor(place, sponsorship)
+        _apply_waiting_bursary(place)
         if coach is not None:
             place.engagement = coaching_actions.engagement_create(
                 network=membership.group.network,
@@ -388,6 +390,29 @@ def place_create(
             )
             place.save(update_fields=["engagement"])
     return place
+
+
+def _apply_waiting_bursary(place: Place) -> None:
+    """A bursary approved before the person had a place (asked for as a guest applying to
+    join, or before the place was given) is waived from their first place, up to its price
+    after any sponsor's share."""
+    waiting = (
+        Bursary.objects.select_for_update()
+        .filter(
+            network_id=place.plan.network_id,
+            applicant_id=place.membership.user_id,
+            status=Bursary.Status.APPROVED,
+            place=None,
+        )
+        .order_by("decided_at", "pk")
+        .first()
+    )
+    if waiting is None:
+        return
+    place.bursary_pence = min(waiting.amount_pence, place.price_pence - place.sponsor_pence)
+    place.save(update_fields=["bursary_pence"])
+    waiting.place = place
+    waiting.save(update_fields=["place"])
 
 
 def _assign_sponsor(place: Place, agreement: SponsorAgreement) -> None:

@@ -1,16 +1,20 @@
 """Who may do what with fees: the network's admins run the price list, places, invoices,
 payments, sponsors and bursary decisions; a member sees their own place and invoices and
-applies for a bursary; an applicant sees their own application; a sponsor's contact sees
+applies for a bursary, as may a guest who came to a meeting and may join; an applicant
+sees their own application; a sponsor's contact sees
 their sponsor's aggregate page. The chair has no rule here: nothing of fees is theirs.
 
 Every action in fees.actions that takes `by` asks one of these first;
 tests/fees/test_refusals.py fails for an action that does not.
 """
 
+from typing import Any
+
 import rules
 
 from peerpower.fees.models import Bursary, Invoice, Sponsor
 from peerpower.groups.access import access_for
+from peerpower.guests.queries import considering_joining
 from peerpower.lib.rules import rule
 from peerpower.networks.models import Network
 from peerpower.networks.rules import administers_network
@@ -51,6 +55,13 @@ def belongs_to_network_group(user: object, network: Network) -> bool:
 
 
 @rules.predicate
+def applying_to_join(user: Any, network: Network) -> bool:
+    """A guest who came to one of the network's meetings and may join: the cost is what holds
+    many back, so they may ask for a bursary before they decide."""
+    return considering_joining(user, network) is not None
+
+
+@rules.predicate
 def is_sponsor_contact(user: object, sponsor: Sponsor) -> bool:
     user_id = _user_id(user)
     return user_id is not None and sponsor.contacts.filter(pk=user_id).exists()
@@ -66,8 +77,9 @@ rule(
 )
 rule(
     "fees.apply_bursary",
-    belongs_to_network_group,
-    refusal="Only members of the network's groups can apply for a bursary here.",
+    belongs_to_network_group | applying_to_join,
+    refusal="Only members of the network's groups and guests applying to join can apply for a "
+    "bursary here.",
 )
 rule(
     "fees.see_bursary",

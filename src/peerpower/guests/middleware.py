@@ -21,13 +21,16 @@ from peerpower.lib.http import SEAT_CHECKED
 ALLOWED_NAMES = {"account_settings", "invitation_accept", "mfa_required"}
 ALLOWED_PREFIXES = ("account_", "mfa_")
 # A guest's own copy of their data (the right of access is everyone's), and, once they came to
-# a meeting, the business case for their trustees (its rule says who: impact.make_case).
+# a meeting, the business case for their trustees and a bursary application, with its answer
+# (their rules say who: impact.make_case, fees.apply_bursary, fees.see_bursary).
 ALLOWED_VIEWS = {
     "privacy:mine",
     "privacy:mine_json",
     "impact:case",
     "impact:case_pdf",
     "impact:case_odt",
+    "fees:bursary_apply",
+    "fees:bursary",
 }
 
 
