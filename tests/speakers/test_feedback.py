@@ -288,3 +288,26 @@ def test_the_profile_shows_each_questions_average_over_the_last_24_months_only(
     listing = client_for(world.member).get(reverse("speakers:directory", args=[world.network.slug]))
     assert "<strong>4.17</strong> out of 5" in listing.content.decode()
     assert "(3 responses)" in listing.content.decode()
+
+
+def test_a_named_rating_is_in_its_authors_data_and_loses_its_words_when_they_are_erased(
+    held: HeldTalk, client_for: ClientFor
+) -> None:
+    """A named response is the member's personal data: in their own download, and on erasure
+    its words and its author go while its scores stay in the talk's figures. An anonymous one
+    is in nobody's download."""
+    from peerpower.privacy.actions import person_erase
+
+    named, anonymous, third = held.members[:3]
+    rate(held, named, [5, 4], comment="Mk-named-words-71", anonymous=False)
+    rate(held, anonymous, [4, 4], comment="Mk-quiet-words-72", anonymous=True)
+    rate(held, third, [3, 5])
+    close_feedback(held.booking)
+    mine = client_for(named).get(reverse("privacy:mine_json")).content.decode()
+    assert "Mk-named-words-71" in mine and "Mk-quiet-words-72" not in mine
+    theirs = client_for(anonymous).get(reverse("privacy:mine_json")).content.decode()
+    assert "Mk-quiet-words-72" not in theirs
+    person_erase(person=named, network=held.world.network, by=held.world.admin)
+    assert not FeedbackResponse.objects.filter(comment="Mk-named-words-71").exists()
+    assert not FeedbackResponse.objects.filter(author=named).exists()
+    assert sorted(FeedbackResponse.objects.values_list("score_1", flat=True)) == [3, 4, 5]

@@ -36,7 +36,7 @@ from peerpower.networks.models import Network, NetworkRole
 from peerpower.privacy import rules as _rules  # noqa: F401 - registers the rules required here
 from peerpower.privacy.erasure import ERASED_NAME
 from peerpower.privacy.exports import people_of
-from peerpower.speakers.models import Speaker
+from peerpower.speakers.models import FeedbackResponse, Speaker
 
 ERASED = "[erased]"
 
@@ -136,6 +136,8 @@ def person_erase(*, person: User, network: Network, by: User) -> User:
         GoalUpdate.objects.filter(by=person).delete()
         Bursary.objects.filter(applicant=person).update(reasons=ERASED, income_pounds=0)
         erase_words_of(person)
+        # A talk's named rating: the scores stay in the speaker's figures, like anyone's.
+        FeedbackResponse.objects.filter(author=person).update(author=None, comment="")
         person.sponsor_of.clear()
         profiles = Profile.objects.filter(user=person)
         photos = [name for name in profiles.values_list("photo", flat=True) if name]

@@ -31,7 +31,8 @@ ERASURE: dict[str, str] = {
     "speakers.Speaker": "erasure is refused while the person is in the speaker bureau",
     "speakers.Booking": "kept: who booked a speaker is the group's record",
     "speakers.FeedbackGiven": "kept: a keyed hash that names nobody",
-    "speakers.FeedbackResponse": "kept: anonymous feedback is linked to nobody",
+    "speakers.FeedbackResponse": "a named one loses its words and its author (the scores stay in "
+    "the talk's figures); an anonymous one is linked to nobody",
     "speakers.Resource": "kept: a talk's slides belong to the talk",
     "guests.GuestRequest": "their name, contact details, organisation and reasons erased",
     "guests.ConflictFinding": "kept: an admin's decision",

@@ -42,7 +42,7 @@ from peerpower.meetings.models import Participation
 from peerpower.networking.models import Introduction, Opportunity, OpportunityReply, Profile
 from peerpower.networks.models import Network, NetworkRole
 from peerpower.privacy.models import Consent
-from peerpower.speakers.models import Booking, Speaker
+from peerpower.speakers.models import Booking, FeedbackResponse, Speaker
 
 
 @dataclass(frozen=True)
@@ -530,6 +530,24 @@ SECTIONS: tuple[Section, ...] = (
         confidential=True,
     ),
     Section(
+        "speaker_feedback",
+        "Talks you rated under your name",
+        # Only the named ones: an anonymous response has no author, by design, and cannot be
+        # found for anyone.
+        lambda u: FeedbackResponse.objects.filter(author=u).order_by(
+            "booking__meeting__starts_at", "id"
+        ),
+        (
+            "booking__talk_title",
+            "booking__meeting__starts_at",
+            "score_1",
+            "score_2",
+            "score_3",
+            "comment",
+        ),
+        network="booking__meeting__group__network",
+    ),
+    Section(
         "api_tokens",
         "API tokens",
         # Only the fingerprint of a token is held, and it is left out: it opens nothing.
@@ -558,7 +576,6 @@ NOT_EXPORTED: dict[str, str] = {
     "issues.Note": "notes are the scribe's record of what others said about an issue",
     "issues.RoomState": "the live room's state (who is scribe) is the group's, not the person's",
     "speakers.FeedbackGiven": "a keyed hash of who answered: it names nobody without the key",
-    "speakers.FeedbackResponse": "anonymous feedback is linked to nobody, by design",
     "meetings.ReminderSent": "a record that a reminder email went out",
     "meetings.ReplyLink": "one-click reply links: a secret, not information about the person",
     "networks.ReplyReminder": "a record that a chair reminded the group",
