@@ -26,6 +26,8 @@ UNLABELLED = {
     # The access and audit logs' column headers carry the label; so does the agenda table's.
     "issues/templates/issues/access_log.html",
     "audit/templates/audit/log.html",
+    # The webhooks' delivery log: its "When" header carries the label for both times.
+    "webhooks/templates/webhooks/endpoint.html",
     "templates/includes/agenda.html",
     # The agenda lines follow "The agenda now (zone time):".
     "meetings/templates/meetings/email/meeting_changed.txt",
