@@ -3,16 +3,15 @@ writes. The table must name every such public function of `webhooks.actions`, so
 added without a row here (and so, likely, without a check) fails
 `test_every_action_taking_by_is_in_the_table`."""
 
-import inspect
 from collections.abc import Callable
 
 import pytest
 
 from peerpower.accounts.models import User
-from peerpower.lib.rules import Refused
 from peerpower.webhooks import actions
 from peerpower.webhooks.models import Delivery, Endpoint
 from tests.conftest import World
+from tests.refusals import actions_taking_by, assert_refused
 
 Call = Callable[[World, User], object]
 # Everyone but the network's admin: its chairs and members, its coach and speaker, a guest,
@@ -71,18 +70,15 @@ TABLE: dict[str, tuple[Call, tuple[str, ...]]] = {
 CASES = [(name, person) for name, (_, people) in sorted(TABLE.items()) for person in people]
 
 
-def takes_by() -> set[str]:
-    return {
-        name
-        for name, function in inspect.getmembers(actions, inspect.isfunction)
-        if function.__module__ == actions.__name__
-        and not name.startswith("_")
-        and "by" in inspect.signature(function).parameters
-    }
-
-
 def test_every_action_taking_by_is_in_the_table() -> None:
-    assert takes_by() == set(TABLE)
+    assert actions_taking_by(actions) == sorted(TABLE)
+
+
+def _snapshot() -> object:
+    return (
+        list(Endpoint.objects.values_list("pk", "url", "events", "secret", "active")),
+        Delivery.objects.count(),
+    )
 
 
 @pytest.mark.parametrize(("action", "who"), CASES)
@@ -94,9 +90,11 @@ def test_the_rules_refuse_them(world: World, action: str, who: str) -> None:
         description="CRM",
         by=world.admin,
     )
-    before = list(Endpoint.objects.values_list("pk", "url", "events", "secret", "active"))
     call, _ = TABLE[action]
-    with pytest.raises(Refused):
-        call(world, getattr(world, who))
-    assert list(Endpoint.objects.values_list("pk", "url", "events", "secret", "active")) == before
-    assert not Delivery.objects.exists()
+    assert_refused(
+        lambda by: call(world, by),
+        [(who, lambda w: getattr(w, who))],
+        world,
+        _snapshot,
+        rule_name="webhooks.manage",
+    )

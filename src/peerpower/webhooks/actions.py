@@ -161,11 +161,10 @@ def _enqueue(delivery_id: int) -> None:
     deliver(delivery_id)
 
 
-def record_event(
-    sender: object, *, network_id: int, event: str, data: Mapping[str, Any], **_: Any
-) -> None:
-    """lib.events.happened's receiver: one delivery per active endpoint of the network that
-    chose the event, written in the emitting act's transaction."""
+def record_event(*, network_id: int, event: str, data: Mapping[str, Any], **_: Any) -> None:
+    """lib.events.happened's receiver (Django's `signal` and `sender` go to `**_`): one
+    delivery per active endpoint of the network that chose the event, written in the emitting
+    act's transaction. Not an action: the act that emitted it checked its own rule."""
     endpoints = [
         e
         for e in Endpoint.objects.filter(network_id=network_id, active=True).select_related(
